@@ -1,0 +1,392 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Mode.Cron;
+using Mode.Internal;
+
+namespace Mode;
+
+public abstract partial class Service
+{
+    private const int PruneThreshold = 32;
+
+    private List<BackgroundEntry>? _background;
+    private bool _backgroundClosed;
+    private Sleeper? _sleeper;
+
+    /// <summary>
+    /// Waits for <paramref name="delay"/> on <see cref="TimeProvider"/> (Mode's <c>sleep</c>), waking
+    /// early when the service begins to stop. Never throws because of a stop.
+    /// </summary>
+    /// <param name="delay">How long to sleep; zero or less returns at once.</param>
+    /// <param name="cancellationToken">An extra token; its cancellation throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns><see langword="true"/> after the full delay; <see langword="false"/> when woken because the service is stopping.</returns>
+    public ValueTask<bool> SleepAsync(TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        var sleeper = Interlocked.Exchange(ref _sleeper, null) ?? new Sleeper(this, pooled: true);
+        return sleeper.SleepAsync(delay, cancellationToken);
+    }
+
+    /// <summary>Waits for <paramref name="seconds"/> seconds; see <see cref="SleepAsync(TimeSpan, CancellationToken)"/>.</summary>
+    public ValueTask<bool> SleepAsync(double seconds, CancellationToken cancellationToken = default) =>
+        SleepAsync(TimeSpan.FromSeconds(seconds), cancellationToken);
+
+    internal void ReturnSleeper(Sleeper sleeper)
+    {
+        if (Interlocked.CompareExchange(ref _sleeper, sleeper, null) is not null)
+        {
+            sleeper.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="task"/> as background work of this service (Mode's <c>add_future</c>):
+    /// an exception crashes the service, and a stop waits for it (at most <see cref="ShutdownTimeout"/>).
+    /// </summary>
+    /// <returns><paramref name="task"/> itself.</returns>
+    public Task AddFuture(Task task, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        Track(name ?? "future", ObserveFutureAsync(task));
+        return task;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="factory"/> with <see cref="StoppingToken"/> as background work of this
+    /// service; see <see cref="AddFuture(Task, string?)"/>.
+    /// </summary>
+    public Task AddFuture(Func<CancellationToken, Task> factory, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return AddFuture(factory(StoppingToken), name);
+    }
+
+    /// <summary>
+    /// Yields once per <paramref name="interval"/> until the service stops (Mode's <c>itertimer</c>),
+    /// scheduled against absolute deadlines so that no drift accumulates; a consumer that overruns
+    /// skips the missed ticks. Each item is the time since the previous tick.
+    /// </summary>
+    /// <param name="interval">The interval; must be positive.</param>
+    /// <param name="name">The name used in drift and overlap log lines.</param>
+    /// <param name="cancellationToken">Ends the sequence (with <see cref="OperationCanceledException"/>).</param>
+    public async IAsyncEnumerable<TimeSpan> IterTimerAsync(
+        TimeSpan interval,
+        string? name = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (interval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(interval), interval, "A timer interval must be greater than zero.");
+        }
+
+        if (ShouldStop)
+        {
+            yield break;
+        }
+
+        var schedule = new TimerSchedule(TimeProvider, Log, name ?? Label + ".itertimer", interval, TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds));
+        var sleeper = new Sleeper(this, pooled: false);
+        try
+        {
+            schedule.Start();
+            while (!ShouldStop)
+            {
+                if (!await sleeper.SleepAsync(schedule.DelayUntilNext(), cancellationToken).ConfigureAwait(ContinueOnCapturedContext) || ShouldStop)
+                {
+                    yield break;
+                }
+
+                var slept = schedule.OnWake();
+                yield return slept;
+                schedule.OnTickDone();
+            }
+        }
+        finally
+        {
+            sleeper.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Sets <paramref name="flag"/> on <see cref="Diag"/> while <paramref name="task"/> runs
+    /// (Mode's <c>transition_with</c>).
+    /// </summary>
+    public async Task TransitionWithAsync(string flag, Task task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        Diag.SetFlag(flag);
+        try
+        {
+            await task.ConfigureAwait(ContinueOnCapturedContext);
+        }
+        finally
+        {
+            Diag.UnsetFlag(flag);
+        }
+    }
+
+    /// <summary>Like <see cref="TransitionWithAsync(string, Task)"/>, returning the task's result.</summary>
+    public async Task<T> TransitionWithAsync<T>(string flag, Task<T> task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        Diag.SetFlag(flag);
+        try
+        {
+            return await task.ConfigureAwait(ContinueOnCapturedContext);
+        }
+        finally
+        {
+            Diag.UnsetFlag(flag);
+        }
+    }
+
+    /// <summary>The schedules of this run's timers, for diagnostics (drift, overlaps, skipped ticks).</summary>
+    public IReadOnlyList<TimerSchedule> Timers
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _background is null
+                    ? []
+                    : _background.Where(static e => e.Timer is not null).Select(static e => e.Timer!).ToArray();
+            }
+        }
+    }
+
+    /// <summary>The names of the background tasks and futures still running, for diagnostics.</summary>
+    public IReadOnlyList<string> RunningTasks
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _background is null
+                    ? []
+                    : _background.Where(static e => !e.Task.IsCompleted).Select(static e => e.Name).ToArray();
+            }
+        }
+    }
+
+    private void StartBackgroundWork(ServiceWiring wiring)
+    {
+        var work = wiring.Work;
+        for (var i = 0; i < work.Count; i++)
+        {
+            var item = work[i];
+            TimerSchedule? schedule = item.Kind == BackgroundWorkKind.Timer
+                ? new TimerSchedule(TimeProvider, Log, item.Name, item.Interval, item.MaxDriftCorrection)
+                : null;
+            Track(item.Name, RunWorkAsync(item, schedule), schedule);
+        }
+    }
+
+    private void Track(string name, Task task, TimerSchedule? timer = null)
+    {
+        lock (_sync)
+        {
+            if (_backgroundClosed)
+            {
+                return;
+            }
+
+            _background ??= [];
+            if (_background.Count >= PruneThreshold)
+            {
+                _background.RemoveAll(static e => e.Task.IsCompleted && e.Timer is null);
+            }
+
+            _background.Add(new BackgroundEntry(name, task, timer));
+        }
+    }
+
+    private async Task RunWorkAsync(BackgroundWork work, TimerSchedule? schedule)
+    {
+        var ctx = ContinueOnCapturedContext;
+        // Mode schedules tasks; they begin when the starting code yields, never inside StartAsync.
+        await new ContextYield(ctx);
+        if (ShouldStop)
+        {
+            return;
+        }
+
+        var token = StoppingToken;
+        try
+        {
+            switch (work.Kind)
+            {
+                case BackgroundWorkKind.Task:
+                    await work.Body(this, token).ConfigureAwait(ctx);
+                    break;
+                case BackgroundWorkKind.Timer:
+                    await RunTimerAsync(work, schedule!, token).ConfigureAwait(ctx);
+                    break;
+                case BackgroundWorkKind.Crontab:
+                    await RunCrontabAsync(work, token).ConfigureAwait(ctx);
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (ShouldStop)
+        {
+            // Cancellation on stop is the normal end of background work.
+        }
+        catch (OperationCanceledException ex)
+        {
+            Log.LogWarning(ex, "Background task {Task} was cancelled although the service is not stopping", work.Name);
+        }
+        catch (Exception ex)
+        {
+            Crash(ex);
+        }
+    }
+
+    private async Task RunTimerAsync(BackgroundWork work, TimerSchedule schedule, CancellationToken token)
+    {
+        var ctx = ContinueOnCapturedContext;
+        var sleeper = new Sleeper(this, pooled: false);
+        try
+        {
+            schedule.Start();
+            if (work.ExecFirst)
+            {
+                await work.Body(this, token).ConfigureAwait(ctx);
+            }
+
+            while (!ShouldStop)
+            {
+                if (!await sleeper.SleepAsync(schedule.DelayUntilNext(), default).ConfigureAwait(ctx) || ShouldStop)
+                {
+                    return;
+                }
+
+                schedule.OnWake();
+                await work.Body(this, token).ConfigureAwait(ctx);
+                schedule.OnTickDone();
+            }
+        }
+        finally
+        {
+            sleeper.Dispose();
+        }
+    }
+
+    private async Task RunCrontabAsync(BackgroundWork work, CancellationToken token)
+    {
+        var ctx = ContinueOnCapturedContext;
+        var expression = CronExpression.Parse(work.CronExpression!);
+        var zone = CronExpression.FindTimeZone(work.TimeZone);
+        var sleeper = new Sleeper(this, pooled: false);
+        try
+        {
+            var last = TimeProvider.GetUtcNow();
+            while (!ShouldStop)
+            {
+                var now = TimeProvider.GetUtcNow();
+                var next = expression.GetNextOccurrence(now > last ? now : last, zone);
+                if (next is null)
+                {
+                    Log.LogWarning("Cron job {Job} ({Expression}) has no further occurrence; it stops", work.Name, work.CronExpression);
+                    return;
+                }
+
+                if (!await sleeper.SleepAsync(next.Value - now, default).ConfigureAwait(ctx) || ShouldStop)
+                {
+                    return;
+                }
+
+                // A timer may fire a hair early against the wall clock: the occurrence is still `next`.
+                last = next.Value;
+                try
+                {
+                    await work.Body(this, token).ConfigureAwait(ctx);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ShouldStop)
+                {
+                    // Faust #578: one failing cron job must not take the worker down.
+                    Log.LogError(ex, "Cron job {Job} failed; the schedule continues", work.Name);
+                }
+            }
+        }
+        finally
+        {
+            sleeper.Dispose();
+        }
+    }
+
+    private async Task ObserveFutureAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ShouldStop)
+        {
+        }
+        catch (OperationCanceledException ex)
+        {
+            Log.LogWarning(ex, "A future was cancelled although the service is not stopping");
+        }
+        catch (Exception ex)
+        {
+            Crash(ex);
+        }
+    }
+
+    private async Task StopBackgroundWorkAsync()
+    {
+        List<BackgroundEntry>? pending = null;
+        lock (_sync)
+        {
+            _backgroundClosed = true;
+            if (_background is not null)
+            {
+                foreach (var entry in _background)
+                {
+                    if (!entry.Task.IsCompleted)
+                    {
+                        (pending ??= []).Add(entry);
+                    }
+                }
+            }
+        }
+
+        if (pending is null)
+        {
+            return;
+        }
+
+        var all = Task.WhenAll(pending.Select(static e => e.Task));
+        using var timeout = new CancellationTokenSource();
+        var delay = Task.Delay(ShutdownTimeout, TimeProvider, timeout.Token);
+        var first = await Task.WhenAny(all, delay).ConfigureAwait(ContinueOnCapturedContext);
+        timeout.Cancel();
+        if (first == all)
+        {
+            return;
+        }
+
+        // Improvement over Mode (which waits forever): abandon work that ignores cancellation.
+        foreach (var entry in pending)
+        {
+            if (!entry.Task.IsCompleted)
+            {
+                Log.LogWarning(
+                    "Abandoning background task {Task}: it did not finish within {Timeout} after the stop began",
+                    entry.Name,
+                    ShutdownTimeout);
+            }
+        }
+    }
+
+    private void ResetBackgroundWork()
+    {
+        lock (_sync)
+        {
+            _background = null;
+            _backgroundClosed = false;
+        }
+
+        Interlocked.Exchange(ref _sleeper, null)?.Dispose();
+    }
+
+    private sealed record BackgroundEntry(string Name, Task Task, TimerSchedule? Timer);
+}

@@ -1,0 +1,162 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mode;
+
+public abstract partial class Service
+{
+    private readonly object _sync = new();
+    private List<IService>? _children;
+    private List<object>? _contexts;
+
+    /// <summary>A snapshot of this service's children, in the order they were added (the start order).</summary>
+    public IReadOnlyList<IService> Children
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _children is null ? [] : _children.ToArray();
+            }
+        }
+    }
+
+    private int ChildCount
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _children?.Count ?? 0;
+            }
+        }
+    }
+
+    private IService? ChildAt(int index)
+    {
+        lock (_sync)
+        {
+            return _children is not null && index < _children.Count ? _children[index] : null;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Attaches the child's beacon under this service's and lets it inherit <see cref="TimeProvider"/>
+    /// and <see cref="LoggerFactory"/> when it has none of its own. Adding an instance that is
+    /// already a child does nothing (Mode appends it again), so restarts do not pile up children.
+    /// </remarks>
+    public T AddDependency<T>(T service) where T : IService
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        if (ReferenceEquals(service, this))
+        {
+            throw new ArgumentException($"Service '{Label}' cannot depend on itself.", nameof(service));
+        }
+
+        lock (_sync)
+        {
+            _children ??= [];
+            foreach (var existing in _children)
+            {
+                if (ReferenceEquals(existing, service))
+                {
+                    return service;
+                }
+            }
+
+            _children.Add(service);
+        }
+
+        service.Beacon.Reattach(Beacon);
+        if (service is Service child)
+        {
+            child.InheritAmbientFrom(this);
+        }
+
+        return service;
+    }
+
+    /// <inheritdoc/>
+    public async Task<T> AddRuntimeDependencyAsync<T>(T service, CancellationToken cancellationToken = default) where T : IService
+    {
+        AddDependency(service);
+        if (IsStarted)
+        {
+            await service.MaybeStartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        }
+
+        return service;
+    }
+
+    /// <inheritdoc/>
+    public async Task RemoveDependencyAsync(IService service, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        lock (_sync)
+        {
+            _children?.Remove(service);
+        }
+
+        service.Beacon.Detach(Beacon);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Contexts are disposed when the service stops, or when its start fails, newest first.</remarks>
+    public T AddContext<T>(T context) where T : IDisposable
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        AddContextObject(context);
+        return context;
+    }
+
+    /// <inheritdoc/>
+    public T AddAsyncContext<T>(T context) where T : IAsyncDisposable
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        AddContextObject(context);
+        return context;
+    }
+
+    private void AddContextObject(object context)
+    {
+        lock (_sync)
+        {
+            (_contexts ??= []).Add(context);
+        }
+    }
+
+    private async Task DisposeContextsAsync()
+    {
+        while (true)
+        {
+            object context;
+            lock (_sync)
+            {
+                if (_contexts is null || _contexts.Count == 0)
+                {
+                    return;
+                }
+
+                context = _contexts[^1];
+                _contexts.RemoveAt(_contexts.Count - 1);
+            }
+
+            try
+            {
+                if (context is IAsyncDisposable asyncDisposable)
+                {
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(ContinueOnCapturedContext);
+                }
+                else
+                {
+                    ((IDisposable)context).Dispose();
+                }
+            }
+            catch (Exception ex)
+            {
+                Log.LogError(ex, "Error while disposing context {Context}", context.GetType().Name);
+            }
+        }
+    }
+}

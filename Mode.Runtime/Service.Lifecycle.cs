@@ -1,0 +1,444 @@
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
+using Mode.Internal;
+
+namespace Mode;
+
+public abstract partial class Service
+{
+    private int _started;
+    private int _stopClaimed;
+    private int _crashed;
+    private volatile ServiceState _phase;
+    private Exception? _crashReason;
+    private ExceptionDispatchInfo? _stopError;
+    private int _restartCount;
+    private CancellationTokenSource? _stoppingCts;
+    private int _stopping;
+    private LazySignal _stoppedOrCrashed;
+    private LazySignal _stopCompleted;
+    private LazySignal _shutdownSignal;
+
+    /// <inheritdoc/>
+    public ServiceState State => Volatile.Read(ref _crashed) != 0 ? ServiceState.Crashed : _phase;
+
+    /// <inheritdoc/>
+    public bool IsStarted => Volatile.Read(ref _started) != 0;
+
+    /// <inheritdoc/>
+    public bool IsCrashed => Volatile.Read(ref _crashed) != 0;
+
+    /// <inheritdoc/>
+    public Exception? CrashReason => Volatile.Read(ref _crashReason);
+
+    /// <inheritdoc/>
+    public bool ShouldStop => Volatile.Read(ref _stopping) != 0 || Volatile.Read(ref _crashed) != 0;
+
+    /// <inheritdoc/>
+    public int RestartCount => Volatile.Read(ref _restartCount);
+
+    /// <summary>
+    /// Cancelled when this service begins to stop (Mode's <c>should_stop</c> as a token). It is the
+    /// token every <see cref="TaskAttribute"/>, <see cref="TimerAttribute"/> and
+    /// <see cref="CrontabAttribute"/> method receives. A new token is used after a restart.
+    /// </summary>
+    public CancellationToken StoppingToken
+    {
+        get
+        {
+            var cts = Volatile.Read(ref _stoppingCts);
+            if (cts is null)
+            {
+                var created = new CancellationTokenSource();
+                cts = Interlocked.CompareExchange(ref _stoppingCts, created, null);
+                if (cts is null)
+                {
+                    cts = created;
+                    if (Volatile.Read(ref _stopping) != 0)
+                    {
+                        cts.Cancel();
+                    }
+                }
+                else
+                {
+                    created.Dispose();
+                }
+            }
+
+            return cts.Token;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException(
+                $"Service '{Label}' was already started; call RestartAsync (or Reset) to start it again.");
+        }
+
+        return StartCoreAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> MaybeStartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            return false;
+        }
+
+        await StartCoreAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        return true;
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        var ctx = ContinueOnCapturedContext;
+        EnsureInitialized();
+        _phase = ServiceState.Starting;
+        var wiring = ServiceWiring.For(this);
+        try
+        {
+            if (_restartCount == 0)
+            {
+                foreach (var dependency in wiring.Dependencies)
+                {
+                    if (dependency.Getter(this) is { } child)
+                    {
+                        AddDependency(child);
+                    }
+                }
+
+                foreach (var child in OnInitDependencies())
+                {
+                    if (child is not null)
+                    {
+                        AddDependency(child);
+                    }
+                }
+
+                await OnFirstStartAsync(cancellationToken).ConfigureAwait(ctx);
+                if (ShouldStop)
+                {
+                    return;
+                }
+            }
+
+            LogMundane("Starting...");
+            await OnStartAsync(cancellationToken).ConfigureAwait(ctx);
+            if (ShouldStop)
+            {
+                return;
+            }
+
+            StartBackgroundWork(wiring);
+
+            for (var i = 0; ; i++)
+            {
+                if (ShouldStop)
+                {
+                    return;
+                }
+
+                var child = ChildAt(i);
+                if (child is null)
+                {
+                    break;
+                }
+
+                await child.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
+            }
+
+            LogDebug("Started.");
+            _phase = ServiceState.Running;
+            await OnStartedAsync(cancellationToken).ConfigureAwait(ctx);
+        }
+        catch
+        {
+            await DisposeContextsAsync().ConfigureAwait(ctx);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _stopClaimed, 1) != 0)
+        {
+            return JoinStopAsync();
+        }
+
+        return StopCoreAsync(cancellationToken);
+    }
+
+    private async Task JoinStopAsync()
+    {
+        await _stopCompleted.WaitAsync().ConfigureAwait(ContinueOnCapturedContext);
+        _stopError?.Throw();
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        var ctx = ContinueOnCapturedContext;
+        ExceptionDispatchInfo? error = null;
+        try
+        {
+            LogMundane("Stopping...");
+            _phase = ServiceState.Stopping;
+            MarkStopping();
+
+            try
+            {
+                await OnStopAsync(cancellationToken).ConfigureAwait(ctx);
+            }
+            catch (Exception ex)
+            {
+                // Unlike Mode, a failing OnStopAsync does not leave children and tasks running:
+                // the stop goes on and the exception is rethrown at the end.
+                error = ExceptionDispatchInfo.Capture(ex);
+                Log.LogError(ex, "Error in OnStopAsync; continuing the stop");
+            }
+
+            await StopChildrenAsync(cancellationToken).ConfigureAwait(ctx);
+
+            LogDebug("Shutting down...");
+            if (WaitForShutdown)
+            {
+                await WaitForShutdownSignalAsync().ConfigureAwait(ctx);
+            }
+
+            await StopBackgroundWorkAsync().ConfigureAwait(ctx);
+            await DisposeContextsAsync().ConfigureAwait(ctx);
+
+            try
+            {
+                await OnShutdownAsync(cancellationToken).ConfigureAwait(ctx);
+            }
+            catch (Exception ex) when (error is null)
+            {
+                error = ExceptionDispatchInfo.Capture(ex);
+            }
+
+            LogDebug("-Stopped!");
+        }
+        finally
+        {
+            _phase = ServiceState.Shutdown;
+            _stopError = error;
+            _stopCompleted.Set();
+        }
+
+        error?.Throw();
+    }
+
+    private void MarkStopping()
+    {
+        Volatile.Write(ref _stopping, 1);
+        _stoppedOrCrashed.Set();
+        var cts = Volatile.Read(ref _stoppingCts);
+        if (cts is not null)
+        {
+            try
+            {
+                cts.Cancel();
+            }
+            catch (AggregateException ex)
+            {
+                Log.LogError(ex, "A stopping-token callback threw");
+            }
+        }
+    }
+
+    private async Task StopChildrenAsync(CancellationToken cancellationToken)
+    {
+        for (var i = ChildCount - 1; i >= 0; i--)
+        {
+            var child = ChildAt(i);
+            if (child is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await child.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            }
+            catch (Exception ex)
+            {
+                Log.LogError(ex, "Error while stopping child {Child}", child.Label);
+            }
+        }
+    }
+
+    private async Task WaitForShutdownSignalAsync()
+    {
+        if (_shutdownSignal.IsSet)
+        {
+            return;
+        }
+
+        LogDebug("Waiting for shutdown");
+        var signalled = _shutdownSignal.WaitAsync();
+        using var timeout = new CancellationTokenSource();
+        var delay = Task.Delay(ShutdownTimeout, TimeProvider, timeout.Token);
+        var first = await Task.WhenAny(signalled, delay).ConfigureAwait(ContinueOnCapturedContext);
+        timeout.Cancel();
+        if (first != signalled)
+        {
+            Log.LogWarning(
+                "Timed out after {Timeout} waiting for SetShutdown(); continuing the stop",
+                ShutdownTimeout);
+        }
+        else
+        {
+            LogDebug("Shutting down now");
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        var ctx = ContinueOnCapturedContext;
+        await StopAsync(cancellationToken).ConfigureAwait(ctx);
+        Reset();
+        _phase = ServiceState.Restarting;
+        await OnRestartAsync(cancellationToken).ConfigureAwait(ctx);
+        await StartAsync(cancellationToken).ConfigureAwait(ctx);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Meant for a stopped (or never started) service; resetting a running one abandons its run.</remarks>
+    public void Reset()
+    {
+        Interlocked.Increment(ref _restartCount);
+        var cts = Interlocked.Exchange(ref _stoppingCts, null);
+        cts?.Dispose();
+        ResetBackgroundWork();
+        _crashReason = null;
+        _stopError = null;
+        _stoppedOrCrashed.Reset();
+        _stopCompleted.Reset();
+        _shutdownSignal.Reset();
+        Volatile.Write(ref _crashed, 0);
+        Volatile.Write(ref _stopping, 0);
+        Volatile.Write(ref _stopClaimed, 0);
+        _phase = ServiceState.Init;
+        Volatile.Write(ref _started, 0);
+        for (var i = 0; ; i++)
+        {
+            var child = ChildAt(i);
+            if (child is null)
+            {
+                break;
+            }
+
+            child.Reset();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Crash(Exception reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        Log.LogError(reason, "Crashed reason={Reason}", reason.GetType().Name + ": " + reason.Message);
+        if (IsCrashed)
+        {
+            return;
+        }
+
+        if (Supervisor is { } supervisor)
+        {
+            MarkCrashed(reason);
+            supervisor.Wakeup(this);
+            return;
+        }
+
+        // Mode: every ancestor up to the root is crashed, and each crash recurses into its
+        // children, so the whole tree below the root ends up crashed.
+        var ancestors = Beacon.Walk().ToArray();
+        for (var i = ancestors.Length - 1; i >= 0; i--)
+        {
+            MarkCrashed(ancestors[i].Data, reason);
+        }
+
+        MarkCrashed(reason);
+    }
+
+    private static void MarkCrashed(IService service, Exception reason)
+    {
+        if (service is Service s)
+        {
+            s.MarkCrashed(reason);
+        }
+        else if (service is ICrashable c)
+        {
+            c.MarkCrashed(reason);
+        }
+    }
+
+    /// <summary>Mode's <c>_crash</c>: sets the flag and reason once, then recurses into the children.</summary>
+    internal void MarkCrashed(Exception reason)
+    {
+        Interlocked.CompareExchange(ref _crashReason, reason, null);
+        if (Interlocked.Exchange(ref _crashed, 1) != 0)
+        {
+            return;
+        }
+
+        _stoppedOrCrashed.Set();
+        for (var i = 0; ; i++)
+        {
+            var child = ChildAt(i);
+            if (child is null)
+            {
+                break;
+            }
+
+            MarkCrashed(child, reason);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task WaitUntilStoppedAsync(CancellationToken cancellationToken = default) =>
+        _stoppedOrCrashed.WaitAsync().WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public void SetShutdown() => _shutdownSignal.Set();
+
+    /// <summary>Stops the service if it was started. Safe to call more than once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (IsStarted)
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private void LogMundane(string message)
+    {
+        var log = Log;
+        if (log.IsEnabled(MundaneLevel))
+        {
+            log.Log(MundaneLevel, default, message, null, static (state, _) => state);
+        }
+    }
+
+    private void LogDebug(string message)
+    {
+        var log = Log;
+        if (log.IsEnabled(LogLevel.Debug))
+        {
+            log.Log(LogLevel.Debug, default, message, null, static (state, _) => state);
+        }
+    }
+}
+
+/// <summary>Lets a non-<see cref="Service"/> implementation (a proxy) take part in crash propagation.</summary>
+internal interface ICrashable
+{
+    void MarkCrashed(Exception reason);
+}

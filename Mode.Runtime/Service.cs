@@ -1,0 +1,248 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Mode.Internal;
+using Mode.Logging;
+
+namespace Mode;
+
+/// <summary>
+/// A service (Mode's <c>Service</c>): derive from it, override the lifecycle hooks you need, mark
+/// background work with <see cref="TaskAttribute"/>, <see cref="TimerAttribute"/> and
+/// <see cref="CrontabAttribute"/> and dependencies with <see cref="DependsOnAttribute"/>, and make the
+/// class <c>partial</c> so the Mode source generator can wire them without reflection.
+/// </summary>
+/// <remarks>
+/// <para>Start runs, in order: the <see cref="DependsOnAttribute"/> members and
+/// <see cref="OnInitDependencies"/> are added as children (first start only),
+/// <see cref="OnFirstStartAsync"/> (first start only), "Starting...", <see cref="OnStartAsync"/>,
+/// background work is scheduled, the children start one by one in order, "Started.",
+/// <see cref="OnStartedAsync"/>. Stop runs: "Stopping...", <see cref="StoppingToken"/> is cancelled
+/// and <see cref="SleepAsync(TimeSpan, CancellationToken)"/> wakes, <see cref="OnStopAsync"/>, the children stop in reverse
+/// order, the optional wait for <see cref="SetShutdown"/>, the background work is awaited (at most
+/// <see cref="ShutdownTimeout"/>), contexts are disposed in reverse, <see cref="OnShutdownAsync"/>.</para>
+/// <para>Hooks run on the thread pool (or, for a <c>ServiceThread</c>, on its own thread). The
+/// members of this class are thread-safe unless stated otherwise.</para>
+/// </remarks>
+public abstract partial class Service : IService
+{
+    private TimeProvider? _timeProvider;
+    private ILoggerFactory? _loggerFactory;
+    private ILogger? _log;
+    private Node? _beacon;
+    private Diag? _diag;
+    private int _initialized;
+
+    /// <summary>Creates a service in the <see cref="ServiceState.Init"/> state. Does nothing else.</summary>
+    protected Service()
+    {
+    }
+
+    /// <summary>
+    /// The clock every wait, sleep and timer of this service uses (default <see cref="TimeProvider.System"/>).
+    /// A child added with <see cref="AddDependency{T}"/> that has not set its own inherits its parent's.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set after the service started.</exception>
+    public TimeProvider TimeProvider
+    {
+        get => _timeProvider ?? TimeProvider.System;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            ThrowIfStarted(nameof(TimeProvider));
+            _timeProvider = value;
+        }
+    }
+
+    /// <summary>
+    /// Where this service's logger comes from (default: a factory that discards everything).
+    /// Inherited by children like <see cref="TimeProvider"/>. The logger's category is the
+    /// service's full type name.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set after the service started.</exception>
+    public ILoggerFactory LoggerFactory
+    {
+        get => _loggerFactory ?? NullLoggerFactory.Instance;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            ThrowIfStarted(nameof(LoggerFactory));
+            _loggerFactory = value;
+            _log = null;
+        }
+    }
+
+    /// <summary>How long a stop waits for <see cref="SetShutdown"/> and for background work (default 60 s, as Mode).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>When <see langword="true"/>, a stop waits (up to <see cref="ShutdownTimeout"/>) for <see cref="SetShutdown"/>.</summary>
+    public bool WaitForShutdown { get; set; }
+
+    /// <summary>The level of the "Starting..." and "Stopping..." lines (default <see cref="LogLevel.Information"/>).</summary>
+    public LogLevel MundaneLevel { get; set; } = LogLevel.Information;
+
+    /// <summary>The name used in logs and graphs; by default the class name without generic arity.</summary>
+    public virtual string Label => DefaultLabel(GetType());
+
+    /// <summary>The name used in log prefixes and paths; by default the same as <see cref="Label"/>.</summary>
+    public virtual string ShortLabel => Label;
+
+    /// <inheritdoc/>
+    public Node Beacon
+    {
+        get
+        {
+            var beacon = Volatile.Read(ref _beacon);
+            if (beacon is null)
+            {
+                var created = new Node(this);
+                beacon = Interlocked.CompareExchange(ref _beacon, created, null) ?? created;
+            }
+
+            return beacon;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ISupervisor? Supervisor { get; set; }
+
+    /// <summary>Diagnostic flags: what this service is doing right now.</summary>
+    public Diag Diag
+    {
+        get
+        {
+            var diag = Volatile.Read(ref _diag);
+            if (diag is null)
+            {
+                var created = new Diag(() => TimeProvider);
+                diag = Interlocked.CompareExchange(ref _diag, created, null) ?? created;
+            }
+
+            return diag;
+        }
+    }
+
+    /// <summary>
+    /// This service's logger: every line is written inside a <see cref="ServiceLogScope"/>, which the
+    /// Worker renders as Mode's <c>[^--Label]:</c> prefix.
+    /// </summary>
+    protected ILogger Log
+    {
+        get
+        {
+            var log = _log;
+            if (log is null)
+            {
+                var factory = LoggerFactory;
+                log = factory is NullLoggerFactory
+                    ? NullLogger.Instance
+                    : new ServiceLogger(factory.CreateLogger(GetType().FullName ?? GetType().Name), new ServiceLogScope(this));
+                _log = log;
+            }
+
+            return log;
+        }
+    }
+
+    /// <summary>
+    /// Called once, lazily, right before the first start (Mode calls <c>on_init</c> from its
+    /// constructor; C# must not call virtual members from a base constructor).
+    /// </summary>
+    protected virtual void OnInit()
+    {
+    }
+
+    /// <summary>Returns the services to add as children at the first start (not called again on restart).</summary>
+    protected virtual IEnumerable<IService> OnInitDependencies() => [];
+
+    /// <summary>Runs at the first start only, before "Starting..." and <see cref="OnStartAsync"/>.</summary>
+    /// <param name="cancellationToken">The token given to <see cref="StartAsync"/>.</param>
+    protected virtual ValueTask OnFirstStartAsync(CancellationToken cancellationToken) => default;
+
+    /// <summary>Runs at every start, before background work is scheduled and before any child starts.</summary>
+    /// <param name="cancellationToken">The token given to <see cref="StartAsync"/>.</param>
+    protected virtual ValueTask OnStartAsync(CancellationToken cancellationToken) => default;
+
+    /// <summary>Runs at every start, after every child has started.</summary>
+    /// <param name="cancellationToken">The token given to <see cref="StartAsync"/>.</param>
+    protected virtual ValueTask OnStartedAsync(CancellationToken cancellationToken) => default;
+
+    /// <summary>Runs first in a stop, after <see cref="StoppingToken"/> is cancelled and before any child stops.</summary>
+    /// <param name="cancellationToken">The token given to <see cref="StopAsync"/>.</param>
+    protected virtual ValueTask OnStopAsync(CancellationToken cancellationToken) => default;
+
+    /// <summary>Runs last in a stop, after children, background work and contexts are done.</summary>
+    /// <param name="cancellationToken">The token given to <see cref="StopAsync"/>.</param>
+    protected virtual ValueTask OnShutdownAsync(CancellationToken cancellationToken) => default;
+
+    /// <summary>Runs in <see cref="RestartAsync"/> between the stop and the start, on the restarted service only.</summary>
+    /// <param name="cancellationToken">The token given to <see cref="RestartAsync"/>.</param>
+    protected virtual ValueTask OnRestartAsync(CancellationToken cancellationToken) => default;
+
+    /// <summary>
+    /// Registers this type's background tasks, timers, cron jobs and dependencies. The Mode source
+    /// generator overrides it for every <c>partial</c> class that uses the attributes; an override
+    /// calls <c>base.ConfigureWiring(wiring)</c> first. Called once per concrete type.
+    /// </summary>
+    /// <param name="wiring">The type's wiring, shared by all its instances.</param>
+    protected virtual void ConfigureWiring(ServiceWiring wiring)
+    {
+    }
+
+    internal void InvokeConfigureWiring(ServiceWiring wiring) => ConfigureWiring(wiring);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"<{Label}: {State}>";
+
+    internal bool HasOwnTimeProvider => _timeProvider is not null;
+
+    internal bool HasOwnLoggerFactory => _loggerFactory is not null;
+
+    /// <summary>Gives an unconfigured child its parent's clock, logger factory and context preference.</summary>
+    internal void InheritAmbientFrom(Service parent)
+    {
+        if (_timeProvider is null && parent._timeProvider is not null && !IsStarted)
+        {
+            _timeProvider = parent._timeProvider;
+        }
+
+        if (_loggerFactory is null && parent._loggerFactory is not null && !IsStarted)
+        {
+            _loggerFactory = parent._loggerFactory;
+            _log = null;
+        }
+
+        if (parent.ContinueOnCapturedContext)
+        {
+            ContinueOnCapturedContext = true;
+        }
+    }
+
+    /// <summary>
+    /// When <see langword="true"/> (a <c>ServiceThread</c> and its children), the lifecycle resumes on
+    /// the captured <see cref="SynchronizationContext"/> after each await; otherwise on the thread pool.
+    /// </summary>
+    internal bool ContinueOnCapturedContext { get; set; }
+
+    private void EnsureInitialized()
+    {
+        if (Interlocked.Exchange(ref _initialized, 1) == 0)
+        {
+            OnInit();
+        }
+    }
+
+    private void ThrowIfStarted(string property)
+    {
+        if (IsStarted)
+        {
+            throw new InvalidOperationException($"{property} of service '{Label}' cannot change after it started.");
+        }
+    }
+
+    private static string DefaultLabel(Type type)
+    {
+        var name = type.Name;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        return tick < 0 ? name : name[..tick];
+    }
+}
