@@ -6,7 +6,7 @@ public abstract partial class Service
 {
     private readonly object _sync = new();
     private List<IService>? _children;
-    private List<object>? _contexts;
+    private List<(object Context, bool IsAsync)>? _contexts;
 
     /// <summary>A snapshot of this service's children, in the order they were added (the start order).</summary>
     public IReadOnlyList<IService> Children
@@ -106,7 +106,7 @@ public abstract partial class Service
     public T AddContext<T>(T context) where T : IDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
-        AddContextObject(context);
+        AddContextObject(context, isAsync: false);
         return context;
     }
 
@@ -114,15 +114,15 @@ public abstract partial class Service
     public T AddAsyncContext<T>(T context) where T : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
-        AddContextObject(context);
+        AddContextObject(context, isAsync: true);
         return context;
     }
 
-    private void AddContextObject(object context)
+    private void AddContextObject(object context, bool isAsync)
     {
         lock (_sync)
         {
-            (_contexts ??= []).Add(context);
+            (_contexts ??= []).Add((context, isAsync));
         }
     }
 
@@ -131,6 +131,7 @@ public abstract partial class Service
         while (true)
         {
             object context;
+            bool isAsync;
             lock (_sync)
             {
                 if (_contexts is null || _contexts.Count == 0)
@@ -138,15 +139,15 @@ public abstract partial class Service
                     return;
                 }
 
-                context = _contexts[^1];
+                (context, isAsync) = _contexts[^1];
                 _contexts.RemoveAt(_contexts.Count - 1);
             }
 
             try
             {
-                if (context is IAsyncDisposable asyncDisposable)
+                if (isAsync)
                 {
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(ContinueOnCapturedContext);
+                    await ((IAsyncDisposable)context).DisposeAsync().ConfigureAwait(ContinueOnCapturedContext);
                 }
                 else
                 {

@@ -16,7 +16,7 @@ internal sealed class CronExpression
     public static TimeZoneInfo FindTimeZone(string? id) =>
         id is null ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(id);
 
-    #pragma warning disable CA1822 // placeholder
+#pragma warning disable CA1822 // placeholder
     public DateTimeOffset? GetNextOccurrence(DateTimeOffset fromExclusive, TimeZoneInfo zone) => null;
 #pragma warning restore CA1822
 }
