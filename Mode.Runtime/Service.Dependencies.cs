@@ -101,6 +101,45 @@ public abstract partial class Service
         service.Beacon.Detach(Beacon);
     }
 
+    /// <summary>Puts <paramref name="replacement"/> where <paramref name="existing"/> was among the children.</summary>
+    internal void ReplaceDependency(IService existing, IService replacement)
+    {
+        var attached = false;
+        lock (_sync)
+        {
+            var index = _children?.FindIndex(c => ReferenceEquals(c, existing)) ?? -1;
+            if (index >= 0)
+            {
+                _children![index] = replacement;
+                attached = true;
+            }
+        }
+
+        if (!attached)
+        {
+            AddDependency(replacement);
+            return;
+        }
+
+        existing.Beacon.Detach(Beacon);
+        replacement.Beacon.Reattach(Beacon);
+        if (replacement is Service child)
+        {
+            child.InheritAmbientFrom(this);
+        }
+    }
+
+    /// <summary>Removes <paramref name="service"/> from the children without stopping it.</summary>
+    internal void DiscardDependency(IService service)
+    {
+        lock (_sync)
+        {
+            _children?.Remove(service);
+        }
+
+        service.Beacon.Detach(Beacon);
+    }
+
     /// <inheritdoc/>
     /// <remarks>Contexts are disposed when the service stops, or when its start fails, newest first.</remarks>
     public T AddContext<T>(T context) where T : IDisposable
