@@ -13,6 +13,7 @@ public abstract partial class Service
     private Exception? _crashReason;
     private ExceptionDispatchInfo? _stopError;
     private int _restartCount;
+    private volatile string? _activity;
     private CancellationTokenSource? _stoppingCts;
     private int _stopping;
     private LazySignal _stoppedOrCrashed;
@@ -21,6 +22,9 @@ public abstract partial class Service
 
     /// <inheritdoc/>
     public ServiceState State => Volatile.Read(ref _crashed) != 0 ? ServiceState.Crashed : _phase;
+
+    /// <summary>The lifecycle hook running right now (e.g. <c>OnStartAsync</c>), or <see langword="null"/>; for diagnostics.</summary>
+    public string? CurrentHook => _activity;
 
     /// <inheritdoc/>
     public bool IsStarted => Volatile.Read(ref _started) != 0;
@@ -119,7 +123,9 @@ public abstract partial class Service
                     }
                 }
 
+                _activity = nameof(OnFirstStartAsync);
                 await OnFirstStartAsync(cancellationToken).ConfigureAwait(ctx);
+                _activity = null;
                 if (ShouldStop)
                 {
                     return;
@@ -127,7 +133,9 @@ public abstract partial class Service
             }
 
             LogMundane("Starting...");
+            _activity = nameof(OnStartAsync);
             await OnStartAsync(cancellationToken).ConfigureAwait(ctx);
+            _activity = null;
             if (ShouldStop)
             {
                 return;
@@ -153,10 +161,13 @@ public abstract partial class Service
 
             LogDebug("Started.");
             _phase = ServiceState.Running;
+            _activity = nameof(OnStartedAsync);
             await OnStartedAsync(cancellationToken).ConfigureAwait(ctx);
+            _activity = null;
         }
         catch
         {
+            _activity = null;
             await DisposeContextsAsync().ConfigureAwait(ctx);
             throw;
         }
@@ -191,7 +202,9 @@ public abstract partial class Service
 
             try
             {
+                _activity = nameof(OnStopAsync);
                 await OnStopAsync(cancellationToken).ConfigureAwait(ctx);
+                _activity = null;
             }
             catch (Exception ex)
             {
@@ -214,7 +227,9 @@ public abstract partial class Service
 
             try
             {
+                _activity = nameof(OnShutdownAsync);
                 await OnShutdownAsync(cancellationToken).ConfigureAwait(ctx);
+                _activity = null;
             }
             catch (Exception ex) when (error is null)
             {
@@ -225,6 +240,7 @@ public abstract partial class Service
         }
         finally
         {
+            _activity = null;
             _phase = ServiceState.Shutdown;
             _stopError = error;
             _stopCompleted.Set();
@@ -304,7 +320,9 @@ public abstract partial class Service
         await StopAsync(cancellationToken).ConfigureAwait(ctx);
         Reset();
         _phase = ServiceState.Restarting;
+        _activity = nameof(OnRestartAsync);
         await OnRestartAsync(cancellationToken).ConfigureAwait(ctx);
+        _activity = null;
         await StartAsync(cancellationToken).ConfigureAwait(ctx);
     }
 
