@@ -84,7 +84,7 @@ public abstract partial class Service
             yield break;
         }
 
-        var schedule = new TimerSchedule(TimeProvider, Log, name ?? Label + ".itertimer", interval, TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds));
+        var schedule = new TimerSchedule(TimeProvider, Log, Label, name ?? Label + ".itertimer", interval, TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds));
         var sleeper = new Sleeper(this, pooled: false);
         try
         {
@@ -181,7 +181,7 @@ public abstract partial class Service
         {
             var item = work[i];
             TimerSchedule? schedule = item.Kind == BackgroundWorkKind.Timer
-                ? new TimerSchedule(TimeProvider, Log, item.Name, item.Interval, item.MaxDriftCorrection)
+                ? new TimerSchedule(TimeProvider, Log, Label, item.Name, item.Interval, item.MaxDriftCorrection)
                 : null;
             Track(item.Name, RunWorkAsync(item, schedule), schedule);
         }

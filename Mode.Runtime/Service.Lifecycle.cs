@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
+using Mode.Diagnostics;
 using Mode.Internal;
 
 namespace Mode;
@@ -161,6 +162,7 @@ public abstract partial class Service
 
             LogDebug("Started.");
             _phase = ServiceState.Running;
+            ModeInstruments.Started(this);
             _activity = nameof(OnStartedAsync);
             await OnStartedAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
@@ -237,6 +239,7 @@ public abstract partial class Service
             }
 
             LogDebug("-Stopped!");
+            ModeInstruments.Stopped(this);
         }
         finally
         {
@@ -318,6 +321,7 @@ public abstract partial class Service
     {
         var ctx = ContinueOnCapturedContext;
         await StopAsync(cancellationToken).ConfigureAwait(ctx);
+        ModeInstruments.Restarted(this);
         Reset();
         _phase = ServiceState.Restarting;
         _activity = nameof(OnRestartAsync);
@@ -366,6 +370,7 @@ public abstract partial class Service
             return;
         }
 
+        ModeInstruments.Crashed(this);
         if (Supervisor is { } supervisor)
         {
             MarkCrashed(reason);
