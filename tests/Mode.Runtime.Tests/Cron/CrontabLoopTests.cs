@@ -166,6 +166,27 @@ public sealed class CrontabLoopTests
         await service.StopAsync().Within();
     }
 
+    [Fact]
+    public async Task RunCrontab_NextOccurrenceBeyondSystemTimerLimit_WaitsWithoutCrashing()
+    {
+        // TimeProvider.System timers reject due times above uint.MaxValue - 1 ms (about 49.7 days);
+        // a yearly job waits far longer than that.
+        var manual = new ManualTimeProvider(s_newYear);
+        var clock = new SystemLimitedTimeProvider(manual);
+        await using var service = new YearlyService { TimeProvider = clock };
+        await service.StartAsync().Within();
+        await manual.WaitForArmedTimersAsync().Within();
+        Assert.False(service.IsCrashed);
+
+        manual.AdvanceTo(s_newYear.AddYears(1).AddSeconds(-1));
+        Assert.False(service.Runs.Reader.TryRead(out _));
+        manual.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(s_newYear.AddYears(1), await service.Runs.Reader.ReadAsync().AsTask().Within());
+        Assert.False(service.IsCrashed);
+        await service.StopAsync().Within();
+    }
+
     private abstract class CronTestService : Service
     {
         public Channel<DateTimeOffset> Runs { get; } = Channel.CreateUnbounded<DateTimeOffset>();
@@ -195,6 +216,54 @@ public sealed class CrontabLoopTests
         {
             base.ConfigureWiring(wiring);
             wiring.AddCrontab("NewYorkMorning.Job", "0 9 * * *", "America/New_York", static (s, ct) => RunAsync(s, ct));
+        }
+    }
+
+    private sealed class YearlyService : CronTestService
+    {
+        protected override void ConfigureWiring(ServiceWiring wiring)
+        {
+            base.ConfigureWiring(wiring);
+            wiring.AddCrontab("Yearly.Job", "@yearly", null, static (s, ct) => RunAsync(s, ct));
+        }
+    }
+
+    /// <summary>A manual clock whose timers reject the due times System.Threading.Timer rejects.</summary>
+    private sealed class SystemLimitedTimeProvider(ManualTimeProvider inner) : TimeProvider
+    {
+        private const long MaxDueMilliseconds = uint.MaxValue - 1L;
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Validate(dueTime);
+            return new LimitedTimer(inner.CreateTimer(callback, state, dueTime, period));
+        }
+
+        private static void Validate(TimeSpan dueTime)
+        {
+            if (dueTime != Timeout.InfiniteTimeSpan && (long)dueTime.TotalMilliseconds > MaxDueMilliseconds)
+            {
+                throw new ArgumentOutOfRangeException(nameof(dueTime), dueTime, "The due time exceeds what System.Threading.Timer accepts.");
+            }
+        }
+
+        private sealed class LimitedTimer(ITimer timer) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                Validate(dueTime);
+                return timer.Change(dueTime, period);
+            }
+
+            public void Dispose() => timer.Dispose();
+
+            public ValueTask DisposeAsync() => timer.DisposeAsync();
         }
     }
 
