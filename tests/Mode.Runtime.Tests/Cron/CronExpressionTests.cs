@@ -100,6 +100,13 @@ public sealed class CronExpressionTests
         // Overlap, Europe/London 2026-10-25: 02:00 BST falls back to 01:00 GMT.
         { "30 1 * * *", "Europe/London", "2026-10-25T00:00:00+01:00", "2026-10-25T01:30:00+01:00" },
         { "*/20 * * * *", "Europe/London", "2026-10-25T01:40:00+01:00", "2026-10-25T01:00:00+00:00" },
+        // Transitions at midnight, America/Santiago: 2026-09-06 starts at 01:00 (-03:00); on
+        // 2026-04-04, 24:00 (-03:00) falls back to 23:00 (-04:00).
+        { "0 0 * * *", "America/Santiago", "2026-09-05T12:00:00-04:00", "2026-09-06T01:00:00-03:00" },
+        { "30 23 * * *", "America/Santiago", "2026-04-04T12:00:00-03:00", "2026-04-04T23:30:00-03:00" },
+        { "30 23 * * *", "America/Santiago", "2026-04-04T23:30:00-03:00", "2026-04-05T23:30:00-04:00" },
+        { "0 0 * * *", "America/Santiago", "2026-04-04T23:30:00-04:00", "2026-04-05T00:00:00-04:00" },
+        { "*/30 * * * *", "America/Santiago", "2026-04-04T23:30:00-03:00", "2026-04-04T23:00:00-04:00" },
         // Overlap in the southern hemisphere, Australia/Sydney 2026-04-05: 03:00 AEDT falls back to 02:00 AEST.
         { "30 2 * * *", "Australia/Sydney", "2026-04-05T00:00:00+11:00", "2026-04-05T02:30:00+11:00" },
         { "30 2 * * *", "Australia/Sydney", "2026-04-05T02:30:00+11:00", "2026-04-06T02:30:00+10:00" },
