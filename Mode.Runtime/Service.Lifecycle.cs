@@ -157,6 +157,8 @@ public abstract partial class Service
                     break;
                 }
 
+                // Settings given to this service after the child was added still reach it.
+                (child as Service)?.InheritAmbientFrom(this);
                 await child.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
