@@ -9,6 +9,8 @@ public abstract partial class Service
 {
     private const int PruneThreshold = 32;
 
+    private static readonly TimeSpan s_maxCronSleep = TimeSpan.FromDays(1);
+
     private List<BackgroundEntry>? _background;
     private long _backgroundErrors;
     private bool _backgroundClosed;
@@ -84,7 +86,7 @@ public abstract partial class Service
             yield break;
         }
 
-        var schedule = new TimerSchedule(TimeProvider, Log, name ?? Label + ".itertimer", interval, TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds));
+        var schedule = new TimerSchedule(TimeProvider, Log, Label, name ?? Label + ".itertimer", interval, TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds));
         var sleeper = new Sleeper(this, pooled: false);
         try
         {
@@ -181,7 +183,7 @@ public abstract partial class Service
         {
             var item = work[i];
             TimerSchedule? schedule = item.Kind == BackgroundWorkKind.Timer
-                ? new TimerSchedule(TimeProvider, Log, item.Name, item.Interval, item.MaxDriftCorrection)
+                ? new TimerSchedule(TimeProvider, Log, Label, item.Name, item.Interval, item.MaxDriftCorrection)
                 : null;
             Track(item.Name, RunWorkAsync(item, schedule), schedule);
         }
@@ -332,7 +334,20 @@ public abstract partial class Service
                     return;
                 }
 
-                if (!await sleeper.SleepAsync(next.Value - now, default).ConfigureAwait(ctx) || ShouldStop)
+                // System timers reject due times beyond about 49.7 days, which a yearly job exceeds:
+                // wait in chunks of at most a day, re-reading the clock after each.
+                var delay = next.Value - now;
+                while (delay > s_maxCronSleep)
+                {
+                    if (!await sleeper.SleepAsync(s_maxCronSleep, default).ConfigureAwait(ctx) || ShouldStop)
+                    {
+                        return;
+                    }
+
+                    delay = next.Value - TimeProvider.GetUtcNow();
+                }
+
+                if (!await sleeper.SleepAsync(delay, default).ConfigureAwait(ctx) || ShouldStop)
                 {
                     return;
                 }

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
+using Mode.Diagnostics;
 using Mode.Internal;
 
 namespace Mode;
@@ -156,11 +157,14 @@ public abstract partial class Service
                     break;
                 }
 
+                // Settings given to this service after the child was added still reach it.
+                (child as Service)?.InheritAmbientFrom(this);
                 await child.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
             LogDebug("Started.");
             _phase = ServiceState.Running;
+            ModeInstruments.Started(this);
             _activity = nameof(OnStartedAsync);
             await OnStartedAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
@@ -237,6 +241,7 @@ public abstract partial class Service
             }
 
             LogDebug("-Stopped!");
+            ModeInstruments.Stopped(this);
         }
         finally
         {
@@ -318,6 +323,7 @@ public abstract partial class Service
     {
         var ctx = ContinueOnCapturedContext;
         await StopAsync(cancellationToken).ConfigureAwait(ctx);
+        ModeInstruments.Restarted(this);
         Reset();
         _phase = ServiceState.Restarting;
         _activity = nameof(OnRestartAsync);
@@ -366,6 +372,7 @@ public abstract partial class Service
             return;
         }
 
+        ModeInstruments.Crashed(this);
         if (Supervisor is { } supervisor)
         {
             MarkCrashed(reason);

@@ -127,6 +127,7 @@ public sealed class BlockingDetector : Service
         if (blocked is not null)
         {
             Interlocked.Increment(ref _detections);
+            Diagnostics.ModeInstruments.Blocked(this);
             var report = Describe(blocked);
             Log.LogWarning("Blocking detected (timeout={Timeout}): {Report}", Timeout, report);
             Detected?.Invoke(report);

@@ -178,3 +178,23 @@ public class DependencyTests
         }
     }
 }
+
+public class LateAmbientTests
+{
+    [Fact]
+    public async Task StartAsync_ParentConfiguredAfterAddingChildren_ChildrenStillInherit()
+    {
+        var child = new RecordingService("C", new Recorder());
+        var parent = new RecordingService("P", new Recorder());
+        parent.AddDependency(child);
+        var clock = new ManualTimeProvider();
+        var logs = new CapturingLoggerFactory();
+        parent.TimeProvider = clock;
+        parent.LoggerFactory = logs;
+
+        await parent.StartAsync().Within();
+
+        Assert.Same(clock, child.TimeProvider);
+        Assert.Contains("[^-C]: Starting...", logs.Lines);
+    }
+}

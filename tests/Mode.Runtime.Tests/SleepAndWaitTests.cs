@@ -233,3 +233,22 @@ public class SleepAndWaitTests
         await stop.Within();
     }
 }
+
+public class LongSleepTests
+{
+    [Fact]
+    public async Task SleepAsync_LongerThanATimerCanBeArmed_WakesAtTheDeadline()
+    {
+        var clock = new ManualTimeProvider();
+        var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
+        await service.StartAsync().Within();
+
+        var sleep = service.SleepAsync(TimeSpan.FromDays(100)).AsTask();
+        clock.Advance(TimeSpan.FromDays(99.5));
+        Assert.False(sleep.IsCompleted);
+        clock.Advance(TimeSpan.FromDays(0.5));
+
+        Assert.True(await sleep.Within());
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(100), clock.GetUtcNow());
+    }
+}

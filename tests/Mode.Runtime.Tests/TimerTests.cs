@@ -4,6 +4,8 @@ using Mode.TestKit;
 
 namespace Mode.Runtime.Tests;
 
+// Shares a collection with MetricsTests: a live MeterListener would make timer ticks record (and allocate).
+[Collection("Metrics")]
 public class TimerTests
 {
     private static async Task<T> StartedTimer<T>(ManualTimeProvider clock, T service, CapturingLoggerFactory? logs = null)
