@@ -389,7 +389,8 @@ public abstract partial class Service
         }
     }
 
-    private async Task StopBackgroundWorkAsync()
+    /// <summary>Closes the background list and waits for what still runs; synchronous when nothing does.</summary>
+    private Task StopBackgroundWorkAsync()
     {
         List<BackgroundEntry>? pending = null;
         lock (_sync)
@@ -407,11 +408,11 @@ public abstract partial class Service
             }
         }
 
-        if (pending is null)
-        {
-            return;
-        }
+        return pending is null ? Task.CompletedTask : WaitBackgroundWorkAsync(pending);
+    }
 
+    private async Task WaitBackgroundWorkAsync(List<BackgroundEntry> pending)
+    {
         var all = Task.WhenAll(pending.Select(static e => e.Task));
         using var timeout = new CancellationTokenSource();
         var delay = Task.Delay(ShutdownTimeout, TimeProvider, timeout.Token);

@@ -20,6 +20,12 @@ public abstract partial class Service
         }
     }
 
+    /// <summary>Whether a child was ever added (a lock-free hint for skipping work; the list is never unset).</summary>
+    private bool HasChildren => Volatile.Read(ref _children) is not null;
+
+    /// <summary>Whether a context was ever added (a lock-free hint; the list is never unset).</summary>
+    private bool HasContexts => Volatile.Read(ref _contexts) is not null;
+
     private int ChildCount
     {
         get

@@ -7,6 +7,9 @@ namespace Mode;
 
 public abstract partial class Service
 {
+    private static readonly Task<bool> s_true = Task.FromResult(true);
+    private static readonly Task<bool> s_false = Task.FromResult(false);
+
     private int _started;
     private int _stopClaimed;
     private int _crashed;
@@ -87,14 +90,22 @@ public abstract partial class Service
     }
 
     /// <inheritdoc/>
-    public async Task<bool> MaybeStartAsync(CancellationToken cancellationToken = default)
+    public Task<bool> MaybeStartAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _started, 1) != 0)
         {
-            return false;
+            return s_false;
         }
 
-        await StartCoreAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        // A start that completes synchronously (the common case for a tree of services) costs no
+        // second state machine.
+        var start = StartCoreAsync(cancellationToken);
+        return start.IsCompletedSuccessfully ? s_true : AwaitStartAsync(start);
+    }
+
+    private async Task<bool> AwaitStartAsync(Task start)
+    {
+        await start.ConfigureAwait(ContinueOnCapturedContext);
         return true;
     }
 
@@ -108,9 +119,10 @@ public abstract partial class Service
         {
             if (_restartCount == 0)
             {
-                foreach (var dependency in wiring.Dependencies)
+                var dependencies = wiring.Dependencies;
+                for (var i = 0; i < dependencies.Count; i++)
                 {
-                    if (dependency.Getter(this) is { } child)
+                    if (dependencies[i].Getter(this) is { } child)
                     {
                         AddDependency(child);
                     }
@@ -218,7 +230,10 @@ public abstract partial class Service
                 Log.LogError(ex, "Error in OnStopAsync; continuing the stop");
             }
 
-            await StopChildrenAsync(cancellationToken).ConfigureAwait(ctx);
+            if (HasChildren)
+            {
+                await StopChildrenAsync(cancellationToken).ConfigureAwait(ctx);
+            }
 
             LogDebug("Shutting down...");
             if (WaitForShutdown)
@@ -227,7 +242,10 @@ public abstract partial class Service
             }
 
             await StopBackgroundWorkAsync().ConfigureAwait(ctx);
-            await DisposeContextsAsync().ConfigureAwait(ctx);
+            if (HasContexts)
+            {
+                await DisposeContextsAsync().ConfigureAwait(ctx);
+            }
 
             try
             {
