@@ -185,11 +185,13 @@ public abstract partial class Service
             TimerSchedule? schedule = item.Kind == BackgroundWorkKind.Timer
                 ? new TimerSchedule(TimeProvider, Log, Label, item.Name, item.Interval, item.MaxDriftCorrection)
                 : null;
-            Track(item.Name, RunWorkAsync(item, schedule), schedule);
+            // A timer runs in one state machine (RunTimerWorkAsync): one box per timer, not two.
+            var task = schedule is null ? RunWorkAsync(item) : RunTimerWorkAsync(item, schedule);
+            Track(item.Name, task, schedule, work.Count);
         }
     }
 
-    private void Track(string name, Task task, TimerSchedule? timer = null)
+    private void Track(string name, Task task, TimerSchedule? timer = null, int capacity = 4)
     {
         lock (_sync)
         {
@@ -198,7 +200,7 @@ public abstract partial class Service
                 return;
             }
 
-            _background ??= [];
+            _background ??= new List<BackgroundEntry>(capacity);
             if (_background.Count >= PruneThreshold)
             {
                 _background.RemoveAll(static e => e.Task.IsCompleted && e.Timer is null);
@@ -208,11 +210,19 @@ public abstract partial class Service
         }
     }
 
-    private async Task RunWorkAsync(BackgroundWork work, TimerSchedule? schedule)
+    private async Task RunWorkAsync(BackgroundWork work)
     {
         var ctx = ContinueOnCapturedContext;
         // Mode schedules tasks; they begin when the starting code yields, never inside StartAsync.
-        await new ContextYield(ctx);
+        if (ContextYield.IsPlainThreadPool(ctx))
+        {
+            await Task.Yield();
+        }
+        else
+        {
+            await new ContextYield(ctx);
+        }
+
         if (ShouldStop)
         {
             return;
@@ -226,28 +236,34 @@ public abstract partial class Service
                 case BackgroundWorkKind.Task:
                     await work.Body(this, token).ConfigureAwait(ctx);
                     break;
-                case BackgroundWorkKind.Timer:
-                    await RunTimerAsync(work, schedule!, token).ConfigureAwait(ctx);
-                    break;
                 case BackgroundWorkKind.Crontab:
                     await RunCrontabAsync(work, token).ConfigureAwait(ctx);
                     break;
             }
         }
-        catch (OperationCanceledException) when (ShouldStop)
-        {
-            // Cancellation on stop is the normal end of background work.
-        }
-        catch (OperationCanceledException ex)
-        {
-            Log.LogWarning(ex, "Background task {Task} was cancelled although the service is not stopping", work.Name);
-        }
         catch (Exception ex)
         {
-            if (!TryContinueAfter(work, ex))
+            OnWorkEnded(work, ex);
+        }
+    }
+
+    /// <summary>What an exception that ended background work does: nothing on a stop, a warning for another cancellation, else the error policy.</summary>
+    private void OnWorkEnded(BackgroundWork work, Exception error)
+    {
+        if (error is OperationCanceledException)
+        {
+            // Cancellation on stop is the normal end of background work.
+            if (!ShouldStop)
             {
-                Crash(ex);
+                Log.LogWarning(error, "Background task {Task} was cancelled although the service is not stopping", work.Name);
             }
+
+            return;
+        }
+
+        if (!TryContinueAfter(work, error))
+        {
+            Crash(error);
         }
     }
 
@@ -272,46 +288,70 @@ public abstract partial class Service
         return true;
     }
 
-    private async Task RunTimerAsync(BackgroundWork work, TimerSchedule schedule, CancellationToken token)
+    /// <summary>A timer's whole run in one state machine (yield, loop, error handling): one box per timer.</summary>
+    private async Task RunTimerWorkAsync(BackgroundWork work, TimerSchedule schedule)
     {
         var ctx = ContinueOnCapturedContext;
-        var sleeper = new Sleeper(this, pooled: false);
+        // As RunWorkAsync: the timer begins when the starting code yields.
+        if (ContextYield.IsPlainThreadPool(ctx))
+        {
+            await Task.Yield();
+        }
+        else
+        {
+            await new ContextYield(ctx);
+        }
+
+        if (ShouldStop)
+        {
+            return;
+        }
+
+        var token = StoppingToken;
         try
         {
-            schedule.Start();
-            if (work.ExecFirst)
+            var sleeper = new Sleeper(this, pooled: false);
+            try
             {
-                try
+                schedule.Start();
+                if (work.ExecFirst)
                 {
-                    await work.Body(this, token).ConfigureAwait(ctx);
+                    try
+                    {
+                        await work.Body(this, token).ConfigureAwait(ctx);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
+                    {
+                    }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
+
+                while (!ShouldStop)
                 {
+                    if (!await sleeper.SleepAsync(schedule.DelayUntilNext(), default).ConfigureAwait(ctx) || ShouldStop)
+                    {
+                        return;
+                    }
+
+                    schedule.OnWake();
+                    try
+                    {
+                        await work.Body(this, token).ConfigureAwait(ctx);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
+                    {
+                    }
+
+                    schedule.OnTickDone();
                 }
             }
-
-            while (!ShouldStop)
+            finally
             {
-                if (!await sleeper.SleepAsync(schedule.DelayUntilNext(), default).ConfigureAwait(ctx) || ShouldStop)
-                {
-                    return;
-                }
-
-                schedule.OnWake();
-                try
-                {
-                    await work.Body(this, token).ConfigureAwait(ctx);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
-                {
-                }
-
-                schedule.OnTickDone();
+                sleeper.Dispose();
             }
         }
-        finally
+        catch (Exception ex)
         {
-            sleeper.Dispose();
+            OnWorkEnded(work, ex);
         }
     }
 
@@ -447,5 +487,6 @@ public abstract partial class Service
         Interlocked.Exchange(ref _sleeper, null)?.Dispose();
     }
 
-    private sealed record BackgroundEntry(string Name, Task Task, TimerSchedule? Timer);
+    // A struct: the list holds the entries inline (no object per task).
+    private readonly record struct BackgroundEntry(string Name, Task Task, TimerSchedule? Timer);
 }

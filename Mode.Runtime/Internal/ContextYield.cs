@@ -9,6 +9,15 @@ namespace Mode.Internal;
 /// </summary>
 internal readonly struct ContextYield(bool continueOnCapturedContext) : ICriticalNotifyCompletion
 {
+    /// <summary>
+    /// Whether <c>await Task.Yield()</c> does exactly what this awaiter would: no context to resume
+    /// on and the default scheduler, so both queue to the thread pool (not preferring the local
+    /// queue). <c>Task.Yield</c> queues the async state machine itself, with no delegate and no
+    /// work-item object, so callers use it when this returns <see langword="true"/>.
+    /// </summary>
+    public static bool IsPlainThreadPool(bool continueOnCapturedContext) =>
+        !continueOnCapturedContext && SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
+
     public ContextYield GetAwaiter() => this;
 
     public bool IsCompleted => false;
