@@ -237,7 +237,7 @@ public abstract partial class Service
                     await work.Body(this, token).ConfigureAwait(ctx);
                     break;
                 case BackgroundWorkKind.Crontab:
-                    await RunCrontabAsync(work, token).ConfigureAwait(ctx);
+                    await work.CronRunner!(this, work, token).ConfigureAwait(ctx);
                     break;
             }
         }
@@ -354,6 +354,9 @@ public abstract partial class Service
             OnWorkEnded(work, ex);
         }
     }
+
+    /// <summary>The cron loop, as <see cref="BackgroundWork.CronRunner"/> (see <see cref="ServiceWiring.AddCrontab"/>).</summary>
+    internal static Task RunCrontab(Service service, BackgroundWork work, CancellationToken token) => service.RunCrontabAsync(work, token);
 
     private async Task RunCrontabAsync(BackgroundWork work, CancellationToken token)
     {
@@ -487,6 +490,14 @@ public abstract partial class Service
         Interlocked.Exchange(ref _sleeper, null)?.Dispose();
     }
 
-    // A struct: the list holds the entries inline (no object per task).
-    private readonly record struct BackgroundEntry(string Name, Task Task, TimerSchedule? Timer);
+    // A struct, so the list holds the entries inline (no object per task); a plain one, because a
+    // record struct's generated equality and printing cost ~10 KB of NativeAOT code.
+    private readonly struct BackgroundEntry(string name, Task task, TimerSchedule? timer)
+    {
+        public string Name { get; } = name;
+
+        public Task Task { get; } = task;
+
+        public TimerSchedule? Timer { get; } = timer;
+    }
 }

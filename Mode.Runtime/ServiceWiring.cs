@@ -88,7 +88,12 @@ public sealed class ServiceWiring
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(body);
-        _work.Add(new BackgroundWork(BackgroundWorkKind.Crontab, name, body, default, false, default, expression, timeZone, Resolve(onError, BackgroundErrorPolicy.LogAndContinue)));
+        _work.Add(new BackgroundWork(BackgroundWorkKind.Crontab, name, body, default, false, default, expression, timeZone, Resolve(onError, BackgroundErrorPolicy.LogAndContinue))
+        {
+            // Reached only through this method, so a NativeAOT app without cron jobs trims the
+            // cron parser and the time-zone database reader away.
+            CronRunner = Service.RunCrontab,
+        });
     }
 
     /// <summary>Registers a <see cref="DependsOnAttribute"/> field or property.</summary>
@@ -149,6 +154,10 @@ internal sealed record BackgroundWork(
     TimeSpan MaxDriftCorrection,
     string? CronExpression,
     string? TimeZone,
-    BackgroundErrorPolicy OnError);
+    BackgroundErrorPolicy OnError)
+{
+    /// <summary>Runs a <see cref="BackgroundWorkKind.Crontab"/> job's loop; set by <see cref="ServiceWiring.AddCrontab"/> only.</summary>
+    public Func<Service, BackgroundWork, CancellationToken, Task>? CronRunner { get; init; }
+}
 
 internal sealed record DependencyMember(string Name, Func<Service, IService?> Getter);
