@@ -15,6 +15,7 @@ public abstract partial class Service
     private long _backgroundErrors;
     private bool _backgroundClosed;
     private Sleeper? _sleeper;
+    private Sleeper? _sleepers;
 
     /// <summary>
     /// Waits for <paramref name="delay"/> on <see cref="TimeProvider"/> (Mode's <c>sleep</c>), waking
@@ -32,6 +33,52 @@ public abstract partial class Service
     /// <summary>Waits for <paramref name="seconds"/> seconds; see <see cref="SleepAsync(TimeSpan, CancellationToken)"/>.</summary>
     public ValueTask<bool> SleepAsync(double seconds, CancellationToken cancellationToken = default) =>
         SleepAsync(TimeSpan.FromSeconds(seconds), cancellationToken);
+
+    /// <summary>Whether the stop has begun (what wakes sleepers; a crash alone does not).</summary>
+    internal bool IsStopping => Volatile.Read(ref _stopping) != 0;
+
+    internal void AddSleeper(Sleeper sleeper)
+    {
+        lock (_sync)
+        {
+            sleeper.NextSleeper = _sleepers;
+            Volatile.Write(ref _sleepers, sleeper);
+        }
+    }
+
+    internal void RemoveSleeper(Sleeper sleeper)
+    {
+        lock (_sync)
+        {
+            if (ReferenceEquals(_sleepers, sleeper))
+            {
+                Volatile.Write(ref _sleepers, sleeper.NextSleeper);
+                return;
+            }
+
+            for (var node = _sleepers; node is not null; node = node.NextSleeper)
+            {
+                if (ReferenceEquals(node.NextSleeper, sleeper))
+                {
+                    node.NextSleeper = sleeper.NextSleeper;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Wakes every pending sleep with <see langword="false"/>; called once the stopping flag is set.
+    /// Lock-free: a sleeper added meanwhile sees the flag when it arms, and a removed one keeps its
+    /// link, so the walk goes on past it.
+    /// </summary>
+    private void WakeSleepers()
+    {
+        for (var node = Volatile.Read(ref _sleepers); node is not null; node = node.NextSleeper)
+        {
+            node.WakeForStop();
+        }
+    }
 
     internal void ReturnSleeper(Sleeper sleeper)
     {

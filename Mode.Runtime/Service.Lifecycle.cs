@@ -288,6 +288,8 @@ public abstract partial class Service
                 Log.LogError(ex, "A stopping-token callback threw");
             }
         }
+
+        WakeSleepers();
     }
 
     private async Task StopChildrenAsync(CancellationToken cancellationToken)
