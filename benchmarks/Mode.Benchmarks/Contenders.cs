@@ -114,6 +114,41 @@ internal sealed class BareSleeper : IPlain
 }
 
 /// <summary>
+/// <see cref="BareSleeper"/> whose loop begins after one hop to the thread pool
+/// (<c>await Task.Yield()</c>), as Mode's background work must: Mode starts tasks when the starting
+/// code yields, never inside <c>StartAsync</c> (DESIGN.md §3). It calibrates what the hop costs.
+/// </summary>
+internal sealed class BareHopSleeper : IPlain
+{
+    private CancellationTokenSource? _cts;
+    private Task? _loop;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _cts = new CancellationTokenSource();
+        _loop = LoopAsync(_cts.Token);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _cts!.Cancel();
+        await _loop!.ConfigureAwait(false);
+        _cts.Dispose();
+    }
+
+    private static async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        Running.Signal();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(SleepyService.Nap, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+}
+
+/// <summary>
 /// The bare limit for the idle service: a CTS, a no-throw <c>Task.Delay</c> loop and a
 /// <see cref="PeriodicTimer"/>(1 s) loop.
 /// </summary>

@@ -59,8 +59,9 @@ internal static class LifecycleScenarios
                 reps,
                 () => ModeTreeAsync(n, static () => new SleepyService(), waitRunning: true),
                 () => BareLoopAsync(n, static () => new BareSleeper(), waitRunning: true),
-                () => HostAsync(n, static () => new SleepyBackgroundService(), waitRunning: true)).ConfigureAwait(false);
-            var (mode, bare, host) = (medians[0], medians[1], medians[2]);
+                () => HostAsync(n, static () => new SleepyBackgroundService(), waitRunning: true),
+                () => BareLoopAsync(n, static () => new BareHopSleeper(), waitRunning: true)).ConfigureAwait(false);
+            var (mode, bare, host, hop) = (medians[0], medians[1], medians[2], medians[3]);
             var startRatio = mode[0] / bare[0];
             rows.Add(new Row(
                 "one [Task] on SleepAsync: start",
@@ -68,7 +69,7 @@ internal static class LifecycleScenarios
                 Us(mode[0]),
                 Us(bare[0]),
                 Us(host[0]),
-                $"{Times(startRatio)} bare; {Times(host[0] / mode[0])} faster than Host",
+                $"{Times(startRatio)} bare; {Times(mode[0] / hop[0])} bare+hop ({Us(hop[0])}); {Times(host[0] / mode[0])} faster than Host",
                 "≤ 1.5× bare",
                 YesNo(startRatio <= 1.5)));
             var stopRatio = mode[1] / bare[1];

@@ -1,8 +1,0 @@
-namespace Mode.Benchmarks;
-
-internal static class Micro
-{
-    public static void Run(string[] args)
-    {
-    }
-}
