@@ -36,7 +36,7 @@ internal sealed record RunOptions(string Mode, int[] Sizes, int Warmups, int Rep
             return new("quick", [1_000, 10_000], 1, 5, 2.0, [1_000], false, only);
         }
 
-        return new("full", [1_000, 10_000, 100_000], 2, 9, 5.0, [1_000, 5_000], !args.Contains("--no-aot"), only);
+        return new("full", [1_000, 10_000, 100_000], 2, 15, 5.0, [1_000, 5_000], !args.Contains("--no-aot"), only);
     }
 
     public bool Runs(string scenario) => Only is null || scenario.Contains(Only, StringComparison.OrdinalIgnoreCase);
