@@ -78,7 +78,7 @@ public abstract partial class Service
                 $"Service '{Label}' was already started; call RestartAsync (or Reset) to start it again.");
         }
 
-        return StartCoreAsync(cancellationToken);
+        return RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -89,7 +89,7 @@ public abstract partial class Service
             return false;
         }
 
-        await StartCoreAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        await RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         return true;
     }
 
@@ -170,7 +170,7 @@ public abstract partial class Service
             return JoinStopAsync();
         }
 
-        return StopCoreAsync(cancellationToken);
+        return RunLifecycleAsync(LifecycleOperation.Stop, s_stopCore, cancellationToken);
     }
 
     private async Task JoinStopAsync()
@@ -199,6 +199,15 @@ public abstract partial class Service
                 // the stop goes on and the exception is rethrown at the end.
                 error = ExceptionDispatchInfo.Capture(ex);
                 Log.LogError(ex, "Error in OnStopAsync; continuing the stop");
+            }
+
+            try
+            {
+                await OnStopCoreAsync(cancellationToken).ConfigureAwait(ctx);
+            }
+            catch (Exception ex)
+            {
+                error ??= ExceptionDispatchInfo.Capture(ex);
             }
 
             await StopChildrenAsync(cancellationToken).ConfigureAwait(ctx);
@@ -304,7 +313,7 @@ public abstract partial class Service
         await StopAsync(cancellationToken).ConfigureAwait(ctx);
         Reset();
         _phase = ServiceState.Restarting;
-        await OnRestartAsync(cancellationToken).ConfigureAwait(ctx);
+        await RunLifecycleAsync(LifecycleOperation.Restart, s_restartHook, cancellationToken).ConfigureAwait(ctx);
         await StartAsync(cancellationToken).ConfigureAwait(ctx);
     }
 
