@@ -15,13 +15,17 @@ namespace Mode;
 public sealed class WorkerCommandLine
 {
     private readonly List<Option> _options = [];
+    private readonly WorkerOptions _workerOptions;
+    private bool _levelGiven;
+    private bool _debugGiven;
 
     internal WorkerCommandLine(WorkerOptions options)
     {
-        AddOption("--loglevel", "LEVEL", "log level: trace, debug, info, warning, error, critical (default: info)", v => options.LogLevel = ParseLevel(v), "-l");
+        _workerOptions = options;
+        AddOption("--loglevel", "LEVEL", "log level: trace, debug, info, warning, error, critical (default: info)", v => { options.LogLevel = ParseLevel(v); _levelGiven = true; }, "-l");
         AddOption("--logfile", "FILE", "write the log to FILE instead of standard error", v => options.LogFile = v.Length > 0 ? v : throw new FormatException("the file name is empty"), "-f");
         AddFlag("--quiet", "print only warnings and errors", () => options.Quiet = true, "-q");
-        AddFlag("--debug", "debug mode: log level debug unless --loglevel is given", () => options.Debug = true);
+        AddFlag("--debug", "debug mode: log level debug unless --loglevel is given", () => { options.Debug = true; _debugGiven = true; });
         AddFlag("--help", "show this help and exit", static () => { }, "-h");
         AddFlag("--version", "show the version and exit", static () => { });
     }
@@ -78,6 +82,8 @@ public sealed class WorkerCommandLine
     internal ParseResult Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        _levelGiven = false;
+        _debugGiven = false;
         var outcome = ParseOutcome.Run;
         for (var i = 0; i < args.Count; i++)
         {
@@ -146,6 +152,12 @@ public sealed class WorkerCommandLine
             {
                 return ParseResult.Fail($"invalid value '{value}' for {option.Name}: {ex.Message}");
             }
+        }
+
+        if (_debugGiven && !_levelGiven)
+        {
+            // --debug on the command line wins over a level set in code; --loglevel wins over both.
+            _workerOptions.LogLevel = LogLevel.Debug;
         }
 
         return new ParseResult(outcome, null);

@@ -25,7 +25,7 @@ public sealed class WorkerOptions
     /// </summary>
     public bool Quiet { get; set; }
 
-    /// <summary>Debug mode: the log level defaults to debug (and, with issue 6's BlockingDetector, blocking detection is on).</summary>
+    /// <summary>Debug mode: the log level defaults to debug (<c>--debug</c> also overrides a level set in code, but not <c>--loglevel</c>).</summary>
     public bool Debug { get; set; }
 
     /// <summary>

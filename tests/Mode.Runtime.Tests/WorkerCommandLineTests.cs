@@ -154,6 +154,10 @@ public class WorkerCommandLineTests
         var both = new Run();
         Assert.Equal(0, await both.ExecuteAsync("--debug", "-l", "info"));
         Assert.DoesNotContain("DEBUG", both.Err);
+
+        var overCode = new Run(w => w.Options.LogLevel = LogLevel.Information);
+        Assert.Equal(0, await overCode.ExecuteAsync("--debug"));
+        Assert.Contains("DEBUG]: [^-A]: -Stopped!", overCode.Err);
     }
 
     [Fact]
