@@ -155,11 +155,23 @@ public class Worker : Service
         using var signals = Options.HandleSignals ? InstallSignalHandlers() : null;
         using var cancellation = cancellationToken.Register(static w => ((Worker)w!).RequestStop(null, "Stopping: cancellation requested..."), this);
         var failed = false;
+        using var startCancellation = new CancellationTokenSource();
         try
         {
             try
             {
-                await StartAsync(CancellationToken.None).ConfigureAwait(false);
+                // A stop requested while starting (Ctrl-C during a slow start) cancels the start's token.
+                var start = StartAsync(startCancellation.Token);
+                if (await Task.WhenAny(start, _stopRequested.Task).ConfigureAwait(false) != start)
+                {
+                    await startCancellation.CancelAsync().ConfigureAwait(false);
+                }
+
+                await start.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (startCancellation.IsCancellationRequested)
+            {
+                // The start gave up because a stop was requested: not a failure.
             }
             catch (Exception ex)
             {

@@ -34,6 +34,28 @@ public class ServiceThreadTests
     }
 
     [Fact]
+    public async Task NestedServiceThread_RunsOnItsOwnThread_AndItsParentContinuesOnTheParentsThread()
+    {
+        var log = new ProbeLog();
+        var clock = new ManualTimeProvider();
+        var inner = new ThreadProbe("Inner", log) { TimeProvider = clock };
+        var after = new ProbeService("After", log);
+        var outer = new ThreadProbe("Outer", log, inner, after) { TimeProvider = clock };
+
+        await outer.StartAsync().Within();
+        var outerThread = outer.ManagedThreadId;
+        var innerThread = inner.ManagedThreadId;
+        await outer.StopAsync().Within();
+
+        Assert.NotEqual(outerThread, innerThread);
+        Assert.All(log.Threads("Outer"), t => Assert.Equal(outerThread, t));
+        Assert.All(log.Threads("Inner"), t => Assert.Equal(innerThread, t));
+        Assert.All(log.Threads("After"), t => Assert.Equal(outerThread, t));
+        Assert.Null(inner.ManagedThreadId);
+        Assert.Null(outer.ManagedThreadId);
+    }
+
+    [Fact]
     public async Task StopAsync_RunsOnThreadStopAfterOnStopAndBeforeTheChildren()
     {
         var log = new ProbeLog();

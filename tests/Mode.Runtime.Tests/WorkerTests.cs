@@ -219,6 +219,31 @@ public partial class WorkerTests
     }
 
     [Fact]
+    public async Task Signal_DuringASlowStart_CancelsTheStartAndStopsWithExitCode0()
+    {
+        var log = new ProbeLog();
+        var starting = Signal();
+        var slow = new ProbeService("Slow", log)
+        {
+            Starting = async (_, ct) =>
+            {
+                starting.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            },
+        };
+        var harness = new Harness([new ProbeService("First", log), slow, new ProbeService("Never", log)]);
+        var execution = harness.Worker.ExecuteAsync();
+        await starting.Task.Within();
+
+        harness.Worker.HandleSignal(15);
+
+        Assert.Equal(0, await execution.Within());
+        Assert.Equal(["First.start", "Slow.start"], log.Matching("start"));
+        Assert.Equal(["Never.stop", "Slow.stop", "First.stop"], log.Matching("stop"));
+        Assert.DoesNotContain("Error while starting", harness.Err);
+    }
+
+    [Fact]
     public async Task SigUsr1_WritesTheServiceTreeWithStatesAndTasks()
     {
         var log = new ProbeLog();
