@@ -146,6 +146,32 @@ public class ServiceThreadTests
     }
 
     [Fact]
+    public async Task SynchronizationContext_SendFromAnotherThread_RunsOnTheLoopAndWaits()
+    {
+        SynchronizationContext? loop = null;
+        var service = new ThreadProbe("T", new ProbeLog())
+        {
+            TimeProvider = new ManualTimeProvider(),
+            Started = (_, _) =>
+            {
+                loop = SynchronizationContext.Current;
+                return default;
+            },
+        };
+        await service.StartAsync().Within();
+
+        var ranOn = await Task.Run(() =>
+        {
+            var thread = 0;
+            loop!.Send(_ => thread = Environment.CurrentManagedThreadId, null);
+            return thread;
+        }).Within();
+
+        Assert.Equal(service.ManagedThreadId, ranOn);
+        await service.StopAsync().Within();
+    }
+
+    [Fact]
     public async Task PostedCallback_ThatThrows_CrashesTheServiceAndTheLoopGoesOn()
     {
         var log = new ProbeLog();

@@ -84,6 +84,26 @@ public partial class WorkerTests
         Assert.DoesNotContain(lines, l => l.Contains("-Stopped!", StringComparison.Ordinal));
     }
 
+    private sealed class AppProxy(Service real) : ServiceProxy
+    {
+        protected override IService Service => real;
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AProxiedApp_LogsAsItsRealServiceBelowTheWorker()
+    {
+        var log = new ProbeLog();
+        var real = new ProbeService("AppService", log, new ProbeService("Websockets", log));
+        var harness = new Harness([new AppProxy(real)]);
+        harness.Worker.Stop();
+
+        Assert.Equal(0, await harness.Worker.ExecuteAsync().Within());
+
+        Assert.Contains("[2026-11-21 15:47:12,159: INFO]: [^-AppService]: Starting...", harness.ErrLines);
+        Assert.Contains("[2026-11-21 15:47:12,159: INFO]: [^--Websockets]: Stopping...", harness.ErrLines);
+        Assert.Same(harness.Worker.TimeProvider, real.TimeProvider);
+    }
+
     [Fact]
     public async Task ExecuteAsync_DebugLevel_ShowsStartedAndStoppedLines()
     {
