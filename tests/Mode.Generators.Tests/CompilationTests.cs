@@ -59,4 +59,27 @@ public sealed class CompilationTests
         Assert.Equal(100, run.Sources.Count);
         Assert.Contains("App.N3.Service8.Inner.Mode.g.cs", run.Sources.Keys);
     }
+
+    [Fact]
+    public void Generate_ObsoleteMembers_NoObsoleteWarningFromGeneratedCode()
+    {
+        var run = GeneratorRunner.Run("""
+            using System;
+            using System.Threading.Tasks;
+            using Mode;
+
+            namespace App;
+
+            public partial class Legacy : Service
+            {
+                [Obsolete("use something else")]
+                [DependsOn] public IService? Child { get; set; }
+
+                [Obsolete]
+                [Task] private Task RunAsync() => Task.CompletedTask;
+            }
+            """);
+
+        Assert.Single(run.Sources);
+    }
 }
