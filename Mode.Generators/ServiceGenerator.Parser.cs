@@ -208,10 +208,23 @@ public sealed partial class ServiceGenerator
                 metadataName.Append(current.MetadataName);
             }
 
+            // global::Namespace.Outer<T>.Inner, as SymbolDisplayFormat.FullyQualifiedFormat writes it.
+            var escapedNamespace = ns is null ? null : GetNamespace(ns, escape: true);
+            var fullyQualifiedName = new StringBuilder("global::");
+            if (escapedNamespace is not null)
+            {
+                fullyQualifiedName.Append(escapedNamespace).Append('.');
+            }
+
+            for (var i = 0; i < declarations.Length; i++)
+            {
+                fullyQualifiedName.Append(i > 0 ? "." : string.Empty).Append(declarations[i].Name).Append(declarations[i].TypeParameters);
+            }
+
             return new TypeHierarchy(
-                ns is null ? null : GetNamespace(ns, escape: true),
+                escapedNamespace,
                 new EquatableArray<TypeDeclarationInfo>(declarations),
-                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                fullyQualifiedName.ToString(),
                 metadataName.ToString());
         }
 
@@ -447,12 +460,7 @@ public sealed partial class ServiceGenerator
                     builder.Append(", ");
                 }
 
-                builder.Append(parameter.Variance switch
-                {
-                    VarianceKind.In => "in ",
-                    VarianceKind.Out => "out ",
-                    _ => string.Empty,
-                });
+                // No variance: a class cannot be nested in a variant interface (CS8427).
                 builder.Append(EscapeIdentifier(parameter.Name));
             }
 

@@ -32,5 +32,5 @@ internal sealed record TypeHierarchy(
 /// <c>record struct</c> or <c>interface</c>.</param>
 /// <param name="IsRefStruct">Whether it is a <c>ref struct</c> (reopened as <c>ref partial struct</c>).</param>
 /// <param name="Name">The type's name, escaped with <c>@</c> when it is a keyword.</param>
-/// <param name="TypeParameters">The type parameter list with variance (<c>&lt;in T, U&gt;</c>), or empty.</param>
+/// <param name="TypeParameters">The type parameter list (<c>&lt;T, U&gt;</c>), or empty.</param>
 internal sealed record TypeDeclarationInfo(string Keyword, bool IsRefStruct, string Name, string TypeParameters);

@@ -1,0 +1,117 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Mode.Generators.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Mode.Generators.Tests.Performance;
+
+/// <summary>
+/// The generator at scale: N services (100 by default) with all four attributes, one file each.
+/// Prints the generator's time for a first run and for a run after an unrelated edit. To measure:
+/// <c>MODE_MEASURE_SERVICES=1000 dotnet test tests/Mode.Generators.Tests --filter ManyServices --logger "console;verbosity=detailed"</c>.
+/// </summary>
+public sealed class ManyServicesTests(ITestOutputHelper output)
+{
+    private const int Rounds = 7;
+
+    private static int Count =>
+        int.TryParse(Environment.GetEnvironmentVariable("MODE_MEASURE_SERVICES"), out var n) && n > 0 ? n : 100;
+
+    [Fact]
+    public void Measure_ManyServices_FirstAndIncrementalRunTimes()
+    {
+        var sources = Sources(Count);
+        var untracked = new List<(double First, double Incremental)>();
+        var baseline = new List<(double First, double Incremental)>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            // Interleaved with a generator that only runs ForAttributeWithMetadataName for the same
+            // four attributes: the part of the cost any attribute-driven generator pays.
+            untracked.Add(Time(sources, new ServiceGenerator()));
+            baseline.Add(Time(sources, new BaselineGenerator()));
+        }
+
+        output.WriteLine($"{Count} services, {Rounds} rounds, median of rounds 2..{Rounds} (round 1 is cold: JIT):");
+        output.WriteLine($"  Mode.Generators: first run {Median(untracked, static t => t.First):F0} ms, incremental run {Median(untracked, static t => t.Incremental):F0} ms (cold first run {untracked[0].First:F0} ms)");
+        output.WriteLine($"  FAWMN baseline:  first run {Median(baseline, static t => t.First):F0} ms, incremental run {Median(baseline, static t => t.Incremental):F0} ms");
+    }
+
+    [Fact]
+    public void Rerun_ManyServicesUnrelatedEdit_AllOutputsCached()
+    {
+        var compilation = GeneratorRunner.CreateCompilation(Sources(Count));
+        var driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
+        Assert.Equal(Count, driver.GetRunResult().GeneratedTrees.Length);
+
+        driver = driver.RunGenerators(Edit(compilation));
+
+        var result = Assert.Single(driver.GetRunResult().Results);
+        var reasons = result.TrackedOutputSteps.SelectMany(static s => s.Value).SelectMany(static s => s.Outputs).Select(static o => o.Reason).ToArray();
+        Assert.Equal(Count, reasons.Length);
+        Assert.All(reasons, static r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+    }
+
+    private static (double First, double Incremental) Time(string[] sources, IIncrementalGenerator generator)
+    {
+        var compilation = GeneratorRunner.CreateCompilation(sources);
+        var driver = (GeneratorDriver)CSharpGeneratorDriver.Create([generator.AsSourceGenerator()], parseOptions: GeneratorRunner.ParseOptions());
+        driver = driver.RunGenerators(compilation);
+        var first = driver.GetTimingInfo().GeneratorTimes[0].ElapsedTime.TotalMilliseconds;
+        driver = driver.RunGenerators(Edit(compilation));
+        var incremental = driver.GetTimingInfo().GeneratorTimes[0].ElapsedTime.TotalMilliseconds;
+        return (first, incremental);
+    }
+
+    private static double Median(List<(double First, double Incremental)> times, Func<(double First, double Incremental), double> pick)
+    {
+        var values = times.Skip(1).Select(pick).Order().ToArray();
+        return values[values.Length / 2];
+    }
+
+    /// <summary>A method body change in the middle file.</summary>
+    private static CSharpCompilation Edit(CSharpCompilation compilation)
+    {
+        var tree = compilation.SyntaxTrees[compilation.SyntaxTrees.Length / 2];
+        var edited = tree.ToString().Replace("var x = ", "var x = 1 + ", StringComparison.Ordinal);
+        return compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(edited, (CSharpParseOptions)tree.Options, tree.FilePath));
+    }
+
+    private static string[] Sources(int count) => [.. Enumerable.Range(0, count).Select(static i => $$"""
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Mode;
+
+        namespace App.Group{{i % 20}};
+
+        public sealed class Dependency{{i}} : Service;
+
+        public partial class Service{{i}} : Service
+        {
+            [DependsOn] private readonly Dependency{{i}} _dependency = new();
+            [DependsOn] public IService? Other { get; set; }
+
+            [Task] private Task RunAsync(CancellationToken ct) => Task.Delay(1000, ct);
+
+            [Timer({{i + 1}}, ExecFirst = true)]
+            private void Tick()
+            {
+                var x = {{i}};
+                _ = x;
+            }
+
+            [Crontab("*/5 * * * *", TimeZone = "UTC")] private ValueTask JobAsync() => default;
+        }
+        """)];
+
+    private sealed class BaselineGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            foreach (var name in (string[])["Mode.TaskAttribute", "Mode.TimerAttribute", "Mode.CrontabAttribute", "Mode.DependsOnAttribute"])
+            {
+                var names = context.SyntaxProvider.ForAttributeWithMetadataName(name, static (_, _) => true, static (c, _) => c.TargetSymbol.Name);
+                context.RegisterSourceOutput(names.Collect(), static (_, _) => { });
+            }
+        }
+    }
+}
