@@ -517,4 +517,45 @@ public sealed class SnapshotTests
         Assert.Equal(2, output.SyntaxTrees.Count());
         GeneratorRunner.AssertNoErrors(output, "output");
     }
+
+    [Fact]
+    public void PartialMethodsAndArityOverloads_AreWiredByName()
+    {
+        var run = GeneratorRunner.Run(
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Mode;
+
+            namespace App;
+
+            public partial class Box : Service
+            {
+                [Task] private partial Task DefinedHereAsync(CancellationToken ct);
+                private partial ValueTask ImplementedHereAsync();
+
+                [DependsOn] public IService? Child { get; init; }
+            }
+
+            public partial class Box<T> : Service
+            {
+                [Timer(2)] private void Tick() { }
+            }
+            """,
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Mode;
+
+            namespace App;
+
+            public partial class Box
+            {
+                private partial Task DefinedHereAsync(CancellationToken ct) => Task.Delay(1, ct);
+                [Timer(1)] private partial ValueTask ImplementedHereAsync() => default;
+            }
+            """);
+
+        Snapshot.Verify(run);
+    }
 }
