@@ -62,8 +62,13 @@ internal sealed class Webserver : Service
     }
 }
 
-internal sealed class UserCache : Service
+internal sealed partial class UserCache : Service
 {
+    private int _sweeps;
+
+    [Timer(10)]
+    private void RemoveExpired() => Console.WriteLine($"REMOVING EXPIRED USERS (sweep {++_sweeps})");
+
     protected override ValueTask OnStopAsync(CancellationToken cancellationToken)
     {
         Console.WriteLine("UserCache stopping");
