@@ -84,7 +84,7 @@ public sealed class GeneratedWiringTests
         Assert.Equal(2, service.TickCount);
     }
 
-    [Fact(Skip = "Enable when the cron parser lands: until then CronExpression.Parse throws and a [Crontab] job crashes its service.")]
+    [Fact]
     public async Task StartStop_GeneratedCronJob_RunsOnSchedule()
     {
         var log = new EventLog();
