@@ -28,6 +28,7 @@ internal static class KnownTypeNames
     public const string Name = "Name";
     public const string MaxDriftCorrection = "MaxDriftCorrection";
     public const string TimeZone = "TimeZone";
+    public const string OnError = "OnError";
 
     /// <summary>Mirrors <c>Mode.TimerDefaults.MaxDriftCorrectionSeconds</c>.</summary>
     public const double DefaultMaxDriftCorrectionSeconds = 0.1;

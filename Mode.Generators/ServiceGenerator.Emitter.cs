@@ -57,7 +57,7 @@ public sealed partial class ServiceGenerator
 
             foreach (var task in model.Tasks)
             {
-                writer.WriteLine("wiring.AddTask(" + Literal(task.Name) + ", " + Body(self, task.Method) + ");");
+                writer.WriteLine("wiring.AddTask(" + Literal(task.Name) + ", " + Body(self, task.Method) + OnError(task.OnError) + ");");
             }
 
             foreach (var timer in model.Timers)
@@ -65,14 +65,14 @@ public sealed partial class ServiceGenerator
                 writer.WriteLine(
                     "wiring.AddTimer(" + Literal(timer.Name) + ", " + Literal(timer.IntervalSeconds) + ", " + Body(self, timer.Method) +
                     ", execFirst: " + (timer.ExecFirst ? "true" : "false") +
-                    ", maxDriftCorrectionSeconds: " + Literal(timer.MaxDriftCorrectionSeconds) + ");");
+                    ", maxDriftCorrectionSeconds: " + Literal(timer.MaxDriftCorrectionSeconds) + OnError(timer.OnError) + ");");
             }
 
             foreach (var crontab in model.Crontabs)
             {
                 writer.WriteLine(
                     "wiring.AddCrontab(" + Literal(crontab.Name) + ", " + Literal(crontab.Expression) + ", " + Literal(crontab.TimeZone) +
-                    ", " + Body(self, crontab.Method) + ");");
+                    ", " + Body(self, crontab.Method) + OnError(crontab.OnError) + ");");
             }
 
             writer.CloseBlock();
@@ -91,6 +91,15 @@ public sealed partial class ServiceGenerator
         }
 
         /// <summary>The <c>Func&lt;Service, CancellationToken, ValueTask&gt;</c> that calls the method.</summary>
+        /// <summary>The <c>onError:</c> argument, or nothing for <c>BackgroundErrorPolicy.Default</c>.</summary>
+        private static string OnError(int policy) => policy switch
+        {
+            0 => string.Empty,
+            1 => ", onError: global::Mode.BackgroundErrorPolicy.Crash",
+            2 => ", onError: global::Mode.BackgroundErrorPolicy.LogAndContinue",
+            _ => ", onError: (global::Mode.BackgroundErrorPolicy)" + policy.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
         private static string Body(string self, MethodInvocation method)
         {
             var call = self + "." + method.MethodName + (method.TakesCancellationToken ? "(ct)" : "()");

@@ -26,7 +26,8 @@ public sealed partial class ServiceGenerator
                 return null;
             }
 
-            return new ServiceMember<TaskModel>(type, new TaskModel(DefaultName(method), invocation), default);
+            var onError = context.Attributes.Length == 1 ? ReadOnError(context.Attributes[0]) : 0;
+            return new ServiceMember<TaskModel>(type, new TaskModel(DefaultName(method), invocation, onError), default);
         }
 
         public static ServiceMember<TimerModel>? ParseTimer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -75,7 +76,7 @@ public sealed partial class ServiceGenerator
 
             return new ServiceMember<TimerModel>(
                 type,
-                new TimerModel(name ?? DefaultName(method), invocation, seconds, execFirst, maxDriftCorrection),
+                new TimerModel(name ?? DefaultName(method), invocation, seconds, execFirst, maxDriftCorrection, ReadOnError(attribute)),
                 default);
         }
 
@@ -121,8 +122,22 @@ public sealed partial class ServiceGenerator
 
             return new ServiceMember<CrontabModel>(
                 type,
-                new CrontabModel(name ?? DefaultName(method), invocation, expression, timeZone),
+                new CrontabModel(name ?? DefaultName(method), invocation, expression, timeZone, ReadOnError(attribute)),
                 default);
+        }
+
+        /// <summary>The <c>OnError</c> named argument as the enum's number (0, <c>Default</c>, when absent).</summary>
+        private static int ReadOnError(AttributeData attribute)
+        {
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Key == KnownTypeNames.OnError && argument.Value.Value is int value)
+                {
+                    return value;
+                }
+            }
+
+            return 0;
         }
 
         public static ServiceMember<DependencyModel>? ParseDependency(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

@@ -6,9 +6,11 @@ namespace Mode.Generators.Models;
 /// <param name="IntervalSeconds">The interval, as written (the runtime validates it).</param>
 /// <param name="ExecFirst">Whether it also runs right at start.</param>
 /// <param name="MaxDriftCorrectionSeconds">See <c>TimerAttribute.MaxDriftCorrection</c>.</param>
+/// <param name="OnError">The <c>BackgroundErrorPolicy</c> number; 0 (<c>Default</c>) is not emitted.</param>
 internal sealed record TimerModel(
     string Name,
     MethodInvocation Method,
     double IntervalSeconds,
     bool ExecFirst,
-    double MaxDriftCorrectionSeconds);
+    double MaxDriftCorrectionSeconds,
+    int OnError);

@@ -48,7 +48,7 @@ public sealed class EquatableArrayTests
             new TypeHierarchy("App", new EquatableArray<TypeDeclarationInfo>([new("class", false, "Svc", "")]), "global::App.Svc", "App.Svc"),
             new EquatableArray<DependencyModel>([new("_db", "_db")]),
             default,
-            new EquatableArray<TimerModel>([new("Svc.Tick", new MethodInvocation("Tick", ReturnKind.Void, false), seconds, false, 0.1)]),
+            new EquatableArray<TimerModel>([new("Svc.Tick", new MethodInvocation("Tick", ReturnKind.Void, false), seconds, false, 0.1, 0)]),
             default);
 
         Assert.Equal(Model(1), Model(1));

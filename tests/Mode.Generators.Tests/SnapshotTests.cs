@@ -51,6 +51,27 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void OnError_OnEachKind_PassesThePolicyOn()
+    {
+        var run = GeneratorRunner.Run("""
+            using System.Threading.Tasks;
+            using Mode;
+
+            namespace App;
+
+            public partial class Forgiving : Service
+            {
+                [Task(OnError = BackgroundErrorPolicy.LogAndContinue)] private Task Pump() => Task.CompletedTask;
+                [Timer(5, OnError = BackgroundErrorPolicy.LogAndContinue)] private void Sweep() { }
+                [Crontab("0 * * * *", OnError = BackgroundErrorPolicy.Crash)] private void Hourly() { }
+                [Timer(1, OnError = BackgroundErrorPolicy.Default)] private void Plain() { }
+            }
+            """);
+
+        Snapshot.Verify(run);
+    }
+
+    [Fact]
     public void Timer_SyncVoid_ReturnsDefault()
     {
         var run = GeneratorRunner.Run("""

@@ -106,3 +106,23 @@ public sealed class GeneratedWiringTests
         Assert.Equal(ServiceState.Shutdown, service.State);
     }
 }
+
+public class GeneratedErrorPolicyTests
+{
+    [Fact]
+    public async Task Timer_OnErrorLogAndContinue_FromTheAttribute_KeepsTicking()
+    {
+        var clock = new ManualTimeProvider();
+        var service = new ForgivingGeneratedTimer { TimeProvider = clock };
+        await service.StartAsync().Within();
+        await clock.WaitForArmedTimersAsync().Within();
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2, service.Ticks);
+        Assert.False(service.IsCrashed);
+        Assert.Equal(1, service.BackgroundErrors);
+        await service.StopAsync().Within();
+    }
+}

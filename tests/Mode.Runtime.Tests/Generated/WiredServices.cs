@@ -166,3 +166,20 @@ public sealed partial class WiredCronService(EventLog log, TimeProvider clock) :
         CronRan.TrySetResult();
     }
 }
+
+/// <summary>A generator-wired timer that logs its failures and keeps its schedule.</summary>
+public sealed partial class ForgivingGeneratedTimer : Service
+{
+    private int _ticks;
+
+    public int Ticks => Volatile.Read(ref _ticks);
+
+    [Timer(1, OnError = BackgroundErrorPolicy.LogAndContinue)]
+    private void Tick()
+    {
+        if (Interlocked.Increment(ref _ticks) == 1)
+        {
+            throw new InvalidOperationException("first tick fails");
+        }
+    }
+}
