@@ -55,7 +55,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidSchedule = Create(
         DiagnosticIds.InvalidSchedule,
         title: "Invalid timer interval or cron expression",
-        messageFormat: "{0}",
+        messageFormat: "Invalid schedule on '{0}': {1}",
         DiagnosticCategories.Design,
         DiagnosticSeverity.Error,
         description: "A [Timer] interval must be a finite number of seconds greater than zero; a [Crontab] expression must be a valid five-field cron expression or macro. The runtime would throw when the service is wired.");
