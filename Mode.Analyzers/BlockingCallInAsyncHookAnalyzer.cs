@@ -315,6 +315,11 @@ public sealed class BlockingCallInAsyncHookAnalyzer : DiagnosticAnalyzer
                 return true; // Cancel() runs callbacks; CancelAsync() is not "the non-blocking form"
             }
 
+            if (method.Name == "Dispose")
+            {
+                return true; // Dispose/DisposeAsync pairs are mostly timers and handles; 'await using' is a style choice
+            }
+
             var receiverType = invocation.Instance?.Type;
             foreach (var inMemory in known.InMemoryTypes)
             {

@@ -263,8 +263,8 @@ public class BlockingCallInAsyncHookAnalyzerTests
         VerifyInHookAsync("lock (_sync) { _count++; }", "private int _count;");
 
     [Fact]
-    public Task Analyze_InMemoryStreamsAndCancel_NoDiagnostic() =>
-        VerifyInHookAsync("using var m = new MemoryStream(); m.Write(new byte[1], 0, 1); using var w = new StringWriter(); w.Write(\"x\"); using var cts = new CancellationTokenSource(); cts.Cancel();");
+    public Task Analyze_InMemoryStreamsCancelAndDispose_NoDiagnostic() =>
+        VerifyInHookAsync("using var m = new MemoryStream(); m.Write(new byte[1], 0, 1); using var w = new StringWriter(); w.Write(\"x\"); using var cts = new CancellationTokenSource(); cts.Cancel(); var f = File.OpenRead(\"a\"); f.Dispose();");
 
     [Fact]
     public Task Analyze_AwaitedAsyncForms_NoDiagnostic() =>
