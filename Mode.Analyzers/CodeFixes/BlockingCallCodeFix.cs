@@ -81,21 +81,21 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
         switch (kind)
         {
             case BlockingCallKind.Sleep when node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } sleep:
-            {
-                var delayArgument = sleep.ArgumentList.Arguments[0];
-                var delay = delayArgument.Expression.WithoutTrivia();
-                var isTimeSpan = model.GetTypeInfo(delayArgument.Expression, cancellationToken).ConvertedType?.Name == "TimeSpan";
-                if (properties.GetValueOrDefault(BlockingCallProperties.InService) == "true")
                 {
-                    var span = isTimeSpan
-                        ? delay
-                        : SyntaxFactory.InvocationExpression(QualifiedName("global::System.TimeSpan.FromMilliseconds"), Arguments(delay));
-                    return ("Use 'await SleepAsync(...)'", SyntaxFactory.InvocationExpression(SyntaxFactory.IdentifierName("SleepAsync"), Arguments(span)));
-                }
+                    var delayArgument = sleep.ArgumentList.Arguments[0];
+                    var delay = delayArgument.Expression.WithoutTrivia();
+                    var isTimeSpan = model.GetTypeInfo(delayArgument.Expression, cancellationToken).ConvertedType?.Name == "TimeSpan";
+                    if (properties.GetValueOrDefault(BlockingCallProperties.InService) == "true")
+                    {
+                        var span = isTimeSpan
+                            ? delay
+                            : SyntaxFactory.InvocationExpression(QualifiedName("global::System.TimeSpan.FromMilliseconds"), Arguments(delay));
+                        return ("Use 'await SleepAsync(...)'", SyntaxFactory.InvocationExpression(SyntaxFactory.IdentifierName("SleepAsync"), Arguments(span)));
+                    }
 
-                var taskDelay = QualifiedName("global::System.Threading.Tasks.Task.Delay");
-                return ("Use 'await Task.Delay(...)'", SyntaxFactory.InvocationExpression(taskDelay, Arguments(token is null ? [delay] : [delay, token])));
-            }
+                    var taskDelay = QualifiedName("global::System.Threading.Tasks.Task.Delay");
+                    return ("Use 'await Task.Delay(...)'", SyntaxFactory.InvocationExpression(taskDelay, Arguments(token is null ? [delay] : [delay, token])));
+                }
 
             case BlockingCallKind.Result when node is MemberAccessExpressionSyntax resultAccess:
                 return ("Await the task", resultAccess.Expression.WithoutTrivia());
@@ -131,23 +131,23 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
 
             case BlockingCallKind.AsyncTwin or BlockingCallKind.BlockingWait
                 when properties.GetValueOrDefault(BlockingCallProperties.Twin) is { } twin && node is InvocationExpressionSyntax call:
-            {
-                var renamed = Rename(call.Expression, twin);
-                if (renamed is null)
                 {
-                    return null;
-                }
+                    var renamed = Rename(call.Expression, twin);
+                    if (renamed is null)
+                    {
+                        return null;
+                    }
 
-                var arguments = call.ArgumentList.WithoutTrivia();
-                if (token is not null
-                    && properties.GetValueOrDefault(BlockingCallProperties.TwinTakesToken) == "true"
-                    && !arguments.Arguments.Any(a => a.NameColon is not null))
-                {
-                    arguments = arguments.AddArguments(SyntaxFactory.Argument(token));
-                }
+                    var arguments = call.ArgumentList.WithoutTrivia();
+                    if (token is not null
+                        && properties.GetValueOrDefault(BlockingCallProperties.TwinTakesToken) == "true"
+                        && !arguments.Arguments.Any(a => a.NameColon is not null))
+                    {
+                        arguments = arguments.AddArguments(SyntaxFactory.Argument(token));
+                    }
 
-                return ($"Use 'await {twin}(...)'", SyntaxFactory.InvocationExpression(renamed.WithoutTrivia(), arguments));
-            }
+                    return ($"Use 'await {twin}(...)'", SyntaxFactory.InvocationExpression(renamed.WithoutTrivia(), arguments));
+                }
 
             default:
                 return null;
