@@ -100,8 +100,14 @@ public sealed class ScheduleAnalyzer : DiagnosticAnalyzer
             return "the cron expression is null";
         }
 
-        return CronExpression.TryParse(expression, out _, out var error)
-            ? null
+        if (CronExpression.TryParse(expression, out _, out var error))
+        {
+            return null;
+        }
+
+        // The parser's message usually quotes the expression already.
+        return error is not null && error.IndexOf(expression, StringComparison.Ordinal) >= 0
+            ? error
             : $"the cron expression '{expression}' is invalid: {error ?? "it cannot be parsed"}";
     }
 

@@ -22,8 +22,10 @@ namespace Mode.Analyzers.CodeFixes;
 /// <item>a synchronous call with an awaitable twin → <c>await …Async(…, token)</c>.</item>
 /// </list>
 /// <c>token</c> is the innermost <c>CancellationToken</c> parameter in scope (the hook's), and is
-/// left out when there is none. Offered only inside an <c>async</c> function and outside a
-/// <c>lock</c> statement, where <c>await</c> is allowed.
+/// left out when there is none. Offered inside an <c>async</c> function outside a <c>lock</c>
+/// statement, and in a method or local function that can be made async safely (see
+/// <see cref="TryGetAwaitContext"/>): a hook that only returns completed tasks
+/// (<c>return default;</c>), or a <c>void</c> <c>[Timer]</c>/<c>[Crontab]</c> method.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BlockingCallCodeFix))]
 [Shared]
@@ -51,7 +53,7 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax node
-                || !CanAwaitAt(node)
+                || !TryGetAwaitContext(node, model, context.CancellationToken, out var makeAsync)
                 || !Enum.TryParse<BlockingCallKind>(diagnostic.Properties.GetValueOrDefault(BlockingCallProperties.Kind), out var kind))
             {
                 continue;
@@ -65,7 +67,7 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
 
             var (title, replacement) = rewrite.Value;
             context.RegisterCodeFix(
-                CodeAction.Create(title, ct => ReplaceAsync(context.Document, node, replacement, ct), EquivalenceKey),
+                CodeAction.Create(title, ct => ReplaceAsync(context.Document, node, replacement, makeAsync, ct), EquivalenceKey),
                 diagnostic);
         }
     }
@@ -201,9 +203,16 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
         return null;
     }
 
-    /// <summary>Whether <c>await</c> is allowed at <paramref name="node"/>: in an async function, outside lock.</summary>
-    private static bool CanAwaitAt(SyntaxNode node)
+    /// <summary>
+    /// Whether <c>await</c> can be used at <paramref name="node"/>: inside an async function, outside
+    /// <c>lock</c> and query expressions. <paramref name="makeAsync"/> is set when the enclosing method
+    /// or local function is not async yet but can be made so: it returns Task or ValueTask and every
+    /// <c>return</c> gives an already completed task (<c>default</c>, <c>Task.CompletedTask</c>, ...),
+    /// or it is a <c>void</c> <c>[Timer]</c>/<c>[Crontab]</c> method (which becomes <c>async Task</c>).
+    /// </summary>
+    private static bool TryGetAwaitContext(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken, out SyntaxNode? makeAsync)
     {
+        makeAsync = null;
         foreach (var ancestor in node.Ancestors())
         {
             switch (ancestor)
@@ -214,9 +223,21 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
                 case AnonymousFunctionExpressionSyntax lambda:
                     return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
                 case LocalFunctionStatementSyntax local:
-                    return local.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                    if (local.Modifiers.Any(SyntaxKind.AsyncKeyword))
+                    {
+                        return true;
+                    }
+
+                    makeAsync = local;
+                    return CanMakeAsync(local, local.Body, local.ExpressionBody, model, cancellationToken);
                 case MethodDeclarationSyntax method:
-                    return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                    if (method.Modifiers.Any(SyntaxKind.AsyncKeyword))
+                    {
+                        return true;
+                    }
+
+                    makeAsync = method;
+                    return CanMakeAsync(method, method.Body, method.ExpressionBody, model, cancellationToken);
                 case MemberDeclarationSyntax:
                     return false;
             }
@@ -225,7 +246,56 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
         return false;
     }
 
-    private static async Task<Document> ReplaceAsync(Document document, ExpressionSyntax node, ExpressionSyntax awaited, CancellationToken cancellationToken)
+    private static bool CanMakeAsync(SyntaxNode function, BlockSyntax? body, ArrowExpressionClauseSyntax? expressionBody, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (model.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol method || method.IsAsync)
+        {
+            return false;
+        }
+
+        if (method.ReturnsVoid)
+        {
+            // Only a background method may change void to Task: nobody else calls it.
+            return method.GetAttributes().Any(a =>
+                a.AttributeClass is { Name: "TimerAttribute" or "CrontabAttribute" } attribute
+                && attribute.ContainingNamespace?.ToDisplayString() == "Mode");
+        }
+
+        var returnType = method.ReturnType;
+        if (returnType is not INamedTypeSymbol { IsGenericType: false, Name: "Task" or "ValueTask" }
+            || returnType.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks"
+            || body is null
+            || expressionBody is not null)
+        {
+            return false;
+        }
+
+        return ReturnsOf(body).All(r => r.Expression is null || IsCompletedTask(r.Expression));
+    }
+
+    private static IEnumerable<ReturnStatementSyntax> ReturnsOf(SyntaxNode body) =>
+        body.DescendantNodes(n => n == body || n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .OfType<ReturnStatementSyntax>();
+
+    /// <summary><c>default</c>, <c>default(ValueTask)</c>, <c>new()</c>, <c>new ValueTask()</c>, <c>Task.CompletedTask</c>, <c>ValueTask.CompletedTask</c>.</summary>
+    private static bool IsCompletedTask(ExpressionSyntax expression) => expression switch
+    {
+        LiteralExpressionSyntax literal => literal.IsKind(SyntaxKind.DefaultLiteralExpression),
+        DefaultExpressionSyntax => true,
+        ImplicitObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 0, Initializer: null } => true,
+        ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 0, Initializer: null, Type: var type } => type.ToString().EndsWith("ValueTask", StringComparison.Ordinal),
+        ObjectCreationExpressionSyntax { ArgumentList: null, Initializer: null, Type: var type } => type.ToString().EndsWith("ValueTask", StringComparison.Ordinal),
+        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompletedTask" } => true,
+        ParenthesizedExpressionSyntax parenthesized => IsCompletedTask(parenthesized.Expression),
+        _ => false,
+    };
+
+    private static async Task<Document> ReplaceAsync(
+        Document document,
+        ExpressionSyntax node,
+        ExpressionSyntax awaited,
+        SyntaxNode? makeAsync,
+        CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)
@@ -237,6 +307,58 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
         replacement = SyntaxFactory.ParenthesizedExpression(replacement)
             .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation)
             .WithTriviaFrom(node);
-        return document.WithSyntaxRoot(root.ReplaceNode(node, replacement));
+        if (makeAsync is null)
+        {
+            return document.WithSyntaxRoot(root.ReplaceNode(node, replacement));
+        }
+
+        var function = makeAsync.ReplaceNode(node, replacement);
+        function = function switch
+        {
+            MethodDeclarationSyntax method => MakeAsync(method, method.Modifiers, method.ReturnType, method.Body, (m, mods, type, body) => m.WithModifiers(mods).WithReturnType(type).WithBody(body)),
+            LocalFunctionStatementSyntax local => MakeAsync(local, local.Modifiers, local.ReturnType, local.Body, (l, mods, type, body) => l.WithModifiers(mods).WithReturnType(type).WithBody(body)),
+            _ => function,
+        };
+        return document.WithSyntaxRoot(root.ReplaceNode(makeAsync, function));
+    }
+
+    /// <summary>
+    /// Adds <c>async</c>; <c>void</c> becomes <c>Task</c>; <c>return default;</c> and the like become
+    /// <c>return;</c>, and a <c>return;</c> ending the body goes away.
+    /// </summary>
+    private static T MakeAsync<T>(
+        T function,
+        SyntaxTokenList modifiers,
+        TypeSyntax returnType,
+        BlockSyntax? body,
+        Func<T, SyntaxTokenList, TypeSyntax, BlockSyntax?, T> update)
+        where T : SyntaxNode
+    {
+        if (body is not null)
+        {
+            body = body.ReplaceNodes(
+                ReturnsOf(body).Where(r => r.Expression is not null),
+                (_, current) => SyntaxFactory.ReturnStatement().WithTriviaFrom(current));
+            if (body.Statements.LastOrDefault() is ReturnStatementSyntax { Expression: null } last)
+            {
+                body = body.WithStatements(body.Statements.Remove(last));
+            }
+        }
+
+        var asyncKeyword = SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+        if (modifiers.Count == 0)
+        {
+            asyncKeyword = asyncKeyword.WithLeadingTrivia(returnType.GetLeadingTrivia());
+            returnType = returnType.WithoutLeadingTrivia();
+        }
+
+        if (returnType is PredefinedTypeSyntax predefined && predefined.Keyword.IsKind(SyntaxKind.VoidKeyword))
+        {
+            returnType = SyntaxFactory.ParseTypeName("global::System.Threading.Tasks.Task")
+                .WithAdditionalAnnotations(Simplifier.Annotation)
+                .WithTriviaFrom(returnType);
+        }
+
+        return update(function, modifiers.Add(asyncKeyword), returnType, body);
     }
 }

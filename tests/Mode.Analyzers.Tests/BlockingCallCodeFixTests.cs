@@ -172,8 +172,8 @@ public class BlockingCallCodeFixTests
             """);
 
     [Fact]
-    public Task Fix_InNonAsyncHook_NotOffered() =>
-        CodeFixVerifier.VerifyNoFixAsync<BlockingCallCodeFix>(Id, """
+    public Task Fix_InNonAsyncHookReturningDefault_MakesHookAsync() =>
+        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(Id, """
             public partial class App : Service
             {
                 protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
@@ -182,7 +182,102 @@ public class BlockingCallCodeFixTests
                     return default;
                 }
             }
+            """, """
+            public partial class App : Service
+            {
+                protected override async ValueTask OnStartAsync(CancellationToken cancellationToken)
+                {
+                    await SleepAsync(TimeSpan.FromMilliseconds(1));
+                }
+            }
             """);
+
+    [Fact]
+    public Task FixAll_TwoCallsInNonAsyncHookWithEarlyReturn_MakesHookAsyncOnce() =>
+        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(Id, """
+            public partial class App : Service
+            {
+                protected override ValueTask OnStopAsync(CancellationToken cancellationToken)
+                {
+                    if (!File.Exists("state"))
+                    {
+                        return ValueTask.CompletedTask;
+                    }
+
+                    var state = [|File.ReadAllText("state")|];
+                    [|File.WriteAllText("state.bak", state)|];
+                    return default;
+                }
+            }
+            """, """
+            public partial class App : Service
+            {
+                protected override async ValueTask OnStopAsync(CancellationToken cancellationToken)
+                {
+                    if (!File.Exists("state"))
+                    {
+                        return;
+                    }
+
+                    var state = await File.ReadAllTextAsync("state", cancellationToken);
+                    await File.WriteAllTextAsync("state.bak", state, cancellationToken);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_InSyncVoidTimer_MakesTimerAsyncTask() =>
+        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(Id, """
+            public partial class App : Service
+            {
+                [Timer(5)] private void Tick() => [|File.WriteAllText("tick.txt", "tick")|];
+            }
+            """, """
+            public partial class App : Service
+            {
+                [Timer(5)] private async Task Tick() => await File.WriteAllTextAsync("tick.txt", "tick");
+            }
+            """);
+
+    [Fact]
+    public Task Fix_InNonAsyncTaskMethodReturningCompletedTask_MakesItAsync() =>
+        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(Id, """
+            public partial class App : Service
+            {
+                [Task]
+                private Task RunAsync(CancellationToken cancellationToken)
+                {
+                    var n = [|Task.Run(() => 1).Result|];
+                    return Task.CompletedTask;
+                }
+            }
+            """, """
+            public partial class App : Service
+            {
+                [Task]
+                private async Task RunAsync(CancellationToken cancellationToken)
+                {
+                    var n = await Task.Run(() => 1);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_NonAsyncHookReturningRealTask_NotOffered() =>
+        CodeFixVerifier.VerifyNoFixAsync<BlockingCallCodeFix>(Id, """
+            public partial class App : Service
+            {
+                protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
+                {
+                    [|Thread.Sleep(1)|];
+                    return new ValueTask(Task.Delay(1, cancellationToken));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_InSyncVoidLocalFunction_NotOffered() =>
+        CodeFixVerifier.VerifyNoFixAsync<BlockingCallCodeFix>(Id, InHook("void Pause() => [|Thread.Sleep(1)|];\n        Pause();\n        await Task.Yield();"));
 
     [Fact]
     public Task Fix_InsideLock_NotOffered() =>
