@@ -101,7 +101,7 @@ public class ScheduleAnalyzerTests
             }
             """);
 
-    [CronFact]
+    [Fact]
     public Task Analyze_ValidCronExpressions_NoDiagnostic() =>
         AnalyzerVerifier.VerifyAsync(Id, """
             public partial class App : Service
@@ -113,7 +113,7 @@ public class ScheduleAnalyzerTests
             }
             """);
 
-    [CronFact]
+    [Fact]
     public Task Analyze_UnknownTimeZone_NoDiagnostic() =>
         AnalyzerVerifier.VerifyAsync(Id, """
             public partial class App : Service
