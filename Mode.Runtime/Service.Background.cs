@@ -9,7 +9,10 @@ public abstract partial class Service
 {
     private const int PruneThreshold = 32;
 
+    private static readonly TimeSpan s_maxCronSleep = TimeSpan.FromDays(1);
+
     private List<BackgroundEntry>? _background;
+    private long _backgroundErrors;
     private bool _backgroundClosed;
     private Sleeper? _sleeper;
 
@@ -83,7 +86,7 @@ public abstract partial class Service
             yield break;
         }
 
-        var schedule = new TimerSchedule(TimeProvider, Log, name ?? Label + ".itertimer", interval, TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds));
+        var schedule = new TimerSchedule(TimeProvider, Log, Label, name ?? Label + ".itertimer", interval, TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds));
         var sleeper = new Sleeper(this, pooled: false);
         try
         {
@@ -153,6 +156,12 @@ public abstract partial class Service
         }
     }
 
+    /// <summary>
+    /// How many exceptions background work of this service logged and went on from
+    /// (<see cref="BackgroundErrorPolicy.LogAndContinue"/>), over the service's lifetime.
+    /// </summary>
+    public long BackgroundErrors => Interlocked.Read(ref _backgroundErrors);
+
     /// <summary>The names of the background tasks and futures still running, for diagnostics.</summary>
     public IReadOnlyList<string> RunningTasks
     {
@@ -174,7 +183,7 @@ public abstract partial class Service
         {
             var item = work[i];
             TimerSchedule? schedule = item.Kind == BackgroundWorkKind.Timer
-                ? new TimerSchedule(TimeProvider, Log, item.Name, item.Interval, item.MaxDriftCorrection)
+                ? new TimerSchedule(TimeProvider, Log, Label, item.Name, item.Interval, item.MaxDriftCorrection)
                 : null;
             Track(item.Name, RunWorkAsync(item, schedule), schedule);
         }
@@ -235,8 +244,32 @@ public abstract partial class Service
         }
         catch (Exception ex)
         {
-            Crash(ex);
+            if (!TryContinueAfter(work, ex))
+            {
+                Crash(ex);
+            }
         }
+    }
+
+    /// <summary>Applies the work's error policy: <see langword="true"/> when the error was logged and the work may go on.</summary>
+    private bool TryContinueAfter(BackgroundWork work, Exception error)
+    {
+        if (work.OnError != BackgroundErrorPolicy.LogAndContinue)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _backgroundErrors);
+        var what = work.Kind switch
+        {
+            BackgroundWorkKind.Timer => "Timer {Name} failed; the schedule continues",
+            BackgroundWorkKind.Crontab => "Cron job {Name} failed; the schedule continues",
+            _ => "Background task {Name} failed; it ends and the service keeps running",
+        };
+#pragma warning disable CA2254 // one of three constant templates
+        Log.LogError(error, what, work.Name);
+#pragma warning restore CA2254
+        return true;
     }
 
     private async Task RunTimerAsync(BackgroundWork work, TimerSchedule schedule, CancellationToken token)
@@ -248,7 +281,13 @@ public abstract partial class Service
             schedule.Start();
             if (work.ExecFirst)
             {
-                await work.Body(this, token).ConfigureAwait(ctx);
+                try
+                {
+                    await work.Body(this, token).ConfigureAwait(ctx);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
+                {
+                }
             }
 
             while (!ShouldStop)
@@ -259,7 +298,14 @@ public abstract partial class Service
                 }
 
                 schedule.OnWake();
-                await work.Body(this, token).ConfigureAwait(ctx);
+                try
+                {
+                    await work.Body(this, token).ConfigureAwait(ctx);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
+                {
+                }
+
                 schedule.OnTickDone();
             }
         }
@@ -288,21 +334,33 @@ public abstract partial class Service
                     return;
                 }
 
-                if (!await sleeper.SleepAsync(next.Value - now, default).ConfigureAwait(ctx) || ShouldStop)
+                // System timers reject due times beyond about 49.7 days, which a yearly job exceeds:
+                // wait in chunks of at most a day, re-reading the clock after each.
+                var delay = next.Value - now;
+                while (delay > s_maxCronSleep)
+                {
+                    if (!await sleeper.SleepAsync(s_maxCronSleep, default).ConfigureAwait(ctx) || ShouldStop)
+                    {
+                        return;
+                    }
+
+                    delay = next.Value - TimeProvider.GetUtcNow();
+                }
+
+                if (!await sleeper.SleepAsync(delay, default).ConfigureAwait(ctx) || ShouldStop)
                 {
                     return;
                 }
 
                 // A timer may fire a hair early against the wall clock: the occurrence is still `next`.
                 last = next.Value;
+                // Faust #578: by default one failing cron job does not take the worker down.
                 try
                 {
                     await work.Body(this, token).ConfigureAwait(ctx);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !ShouldStop)
+                catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
                 {
-                    // Faust #578: one failing cron job must not take the worker down.
-                    Log.LogError(ex, "Cron job {Job} failed; the schedule continues", work.Name);
                 }
             }
         }

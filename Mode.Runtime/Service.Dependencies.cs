@@ -6,7 +6,7 @@ public abstract partial class Service
 {
     private readonly object _sync = new();
     private List<IService>? _children;
-    private List<object>? _contexts;
+    private List<(object Context, bool IsAsync)>? _contexts;
 
     /// <summary>A snapshot of this service's children, in the order they were added (the start order).</summary>
     public IReadOnlyList<IService> Children
@@ -105,12 +105,51 @@ public abstract partial class Service
         service.Beacon.Detach(Beacon);
     }
 
+    /// <summary>Puts <paramref name="replacement"/> where <paramref name="existing"/> was among the children.</summary>
+    internal void ReplaceDependency(IService existing, IService replacement)
+    {
+        var attached = false;
+        lock (_sync)
+        {
+            var index = _children?.FindIndex(c => ReferenceEquals(c, existing)) ?? -1;
+            if (index >= 0)
+            {
+                _children![index] = replacement;
+                attached = true;
+            }
+        }
+
+        if (!attached)
+        {
+            AddDependency(replacement);
+            return;
+        }
+
+        existing.Beacon.Detach(Beacon);
+        replacement.Beacon.Reattach(Beacon);
+        if (replacement is Service child)
+        {
+            child.InheritAmbientFrom(this);
+        }
+    }
+
+    /// <summary>Removes <paramref name="service"/> from the children without stopping it.</summary>
+    internal void DiscardDependency(IService service)
+    {
+        lock (_sync)
+        {
+            _children?.Remove(service);
+        }
+
+        service.Beacon.Detach(Beacon);
+    }
+
     /// <inheritdoc/>
     /// <remarks>Contexts are disposed when the service stops, or when its start fails, newest first.</remarks>
     public T AddContext<T>(T context) where T : IDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
-        AddContextObject(context);
+        AddContextObject(context, isAsync: false);
         return context;
     }
 
@@ -118,15 +157,15 @@ public abstract partial class Service
     public T AddAsyncContext<T>(T context) where T : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
-        AddContextObject(context);
+        AddContextObject(context, isAsync: true);
         return context;
     }
 
-    private void AddContextObject(object context)
+    private void AddContextObject(object context, bool isAsync)
     {
         lock (_sync)
         {
-            (_contexts ??= []).Add(context);
+            (_contexts ??= []).Add((context, isAsync));
         }
     }
 
@@ -135,6 +174,7 @@ public abstract partial class Service
         while (true)
         {
             object context;
+            bool isAsync;
             lock (_sync)
             {
                 if (_contexts is null || _contexts.Count == 0)
@@ -142,15 +182,15 @@ public abstract partial class Service
                     return;
                 }
 
-                context = _contexts[^1];
+                (context, isAsync) = _contexts[^1];
                 _contexts.RemoveAt(_contexts.Count - 1);
             }
 
             try
             {
-                if (context is IAsyncDisposable asyncDisposable)
+                if (isAsync)
                 {
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(ContinueOnCapturedContext);
+                    await ((IAsyncDisposable)context).DisposeAsync().ConfigureAwait(ContinueOnCapturedContext);
                 }
                 else
                 {

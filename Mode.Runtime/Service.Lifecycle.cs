@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
+using Mode.Diagnostics;
 using Mode.Internal;
 
 namespace Mode;
@@ -13,6 +14,7 @@ public abstract partial class Service
     private Exception? _crashReason;
     private ExceptionDispatchInfo? _stopError;
     private int _restartCount;
+    private volatile string? _activity;
     private CancellationTokenSource? _stoppingCts;
     private int _stopping;
     private LazySignal _stoppedOrCrashed;
@@ -21,6 +23,9 @@ public abstract partial class Service
 
     /// <inheritdoc/>
     public ServiceState State => Volatile.Read(ref _crashed) != 0 ? ServiceState.Crashed : _phase;
+
+    /// <summary>The lifecycle hook running right now (e.g. <c>OnStartAsync</c>), or <see langword="null"/>; for diagnostics.</summary>
+    public string? CurrentHook => _activity;
 
     /// <inheritdoc/>
     public bool IsStarted => Volatile.Read(ref _started) != 0;
@@ -119,7 +124,9 @@ public abstract partial class Service
                     }
                 }
 
+                _activity = nameof(OnFirstStartAsync);
                 await OnFirstStartAsync(cancellationToken).ConfigureAwait(ctx);
+                _activity = null;
                 if (ShouldStop)
                 {
                     return;
@@ -127,7 +134,9 @@ public abstract partial class Service
             }
 
             LogMundane("Starting...");
+            _activity = nameof(OnStartAsync);
             await OnStartAsync(cancellationToken).ConfigureAwait(ctx);
+            _activity = null;
             if (ShouldStop)
             {
                 return;
@@ -148,15 +157,21 @@ public abstract partial class Service
                     break;
                 }
 
+                // Settings given to this service after the child was added still reach it.
+                (child as Service ?? (child as ServiceProxy)?.Target as Service)?.InheritAmbientFrom(this);
                 await child.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
             LogDebug("Started.");
             _phase = ServiceState.Running;
+            ModeInstruments.Started(this);
+            _activity = nameof(OnStartedAsync);
             await OnStartedAsync(cancellationToken).ConfigureAwait(ctx);
+            _activity = null;
         }
         catch
         {
+            _activity = null;
             await DisposeContextsAsync().ConfigureAwait(ctx);
             throw;
         }
@@ -191,7 +206,9 @@ public abstract partial class Service
 
             try
             {
+                _activity = nameof(OnStopAsync);
                 await OnStopAsync(cancellationToken).ConfigureAwait(ctx);
+                _activity = null;
             }
             catch (Exception ex)
             {
@@ -223,7 +240,9 @@ public abstract partial class Service
 
             try
             {
+                _activity = nameof(OnShutdownAsync);
                 await OnShutdownAsync(cancellationToken).ConfigureAwait(ctx);
+                _activity = null;
             }
             catch (Exception ex) when (error is null)
             {
@@ -231,9 +250,11 @@ public abstract partial class Service
             }
 
             LogDebug("-Stopped!");
+            ModeInstruments.Stopped(this);
         }
         finally
         {
+            _activity = null;
             _phase = ServiceState.Shutdown;
             _stopError = error;
             _stopCompleted.Set();
@@ -311,9 +332,12 @@ public abstract partial class Service
     {
         var ctx = ContinueOnCapturedContext;
         await StopAsync(cancellationToken).ConfigureAwait(ctx);
+        ModeInstruments.Restarted(this);
         Reset();
         _phase = ServiceState.Restarting;
+        _activity = nameof(OnRestartAsync);
         await RunLifecycleAsync(LifecycleOperation.Restart, s_restartHook, cancellationToken).ConfigureAwait(ctx);
+        _activity = null;
         await StartAsync(cancellationToken).ConfigureAwait(ctx);
     }
 
@@ -357,6 +381,7 @@ public abstract partial class Service
             return;
         }
 
+        ModeInstruments.Crashed(this);
         if (Supervisor is { } supervisor)
         {
             MarkCrashed(reason);

@@ -111,6 +111,13 @@ public abstract class ServiceThread : Service
                 loop = new ServiceThreadLoop(ThreadName, OnUnhandledLoopException);
                 _loop = loop;
                 loop.Start();
+
+                // A Worker's blocking detector watches this loop too, until it ends.
+                if (Worker.Find(this)?.BlockingDetector is { } detector)
+                {
+                    detector.Watch(loop, Label + " thread");
+                    _ = loop.Exited.ContinueWith(static (_, state) => ((Action)state!)(), () => detector.Unwatch(loop), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
             }
 
             return loop;

@@ -34,14 +34,15 @@ public sealed class ServiceWiring
 
     /// <summary>Registers a <see cref="TaskAttribute"/> method.</summary>
     /// <param name="name">The task's name in log lines and diagnostics (<c>Class.Method</c>).</param>
-    /// <param name="body">Runs the task on the given service; the token is cancelled when the
-    /// service's background work is cancelled during stop.</param>
-    public void AddTask(string name, Func<Service, CancellationToken, ValueTask> body)
+    /// <param name="body">Runs the task on the given service; the token is the service's
+    /// <see cref="Service.StoppingToken"/>.</param>
+    /// <param name="onError">What an exception of the task does (default: crash the service).</param>
+    public void AddTask(string name, Func<Service, CancellationToken, ValueTask> body, BackgroundErrorPolicy onError = BackgroundErrorPolicy.Default)
     {
         ThrowIfFrozen();
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(body);
-        _work.Add(new BackgroundWork(BackgroundWorkKind.Task, name, body, default, false, default, null, null));
+        _work.Add(new BackgroundWork(BackgroundWorkKind.Task, name, body, default, false, default, null, null, Resolve(onError, BackgroundErrorPolicy.Crash)));
     }
 
     /// <summary>Registers a <see cref="TimerAttribute"/> method.</summary>
@@ -50,13 +51,15 @@ public sealed class ServiceWiring
     /// <param name="body">One tick of the timer.</param>
     /// <param name="execFirst">Also run the body once right at start.</param>
     /// <param name="maxDriftCorrectionSeconds">See <see cref="TimerAttribute.MaxDriftCorrection"/>.</param>
+    /// <param name="onError">What an exception of a tick does (default: crash the service).</param>
     /// <exception cref="ArgumentOutOfRangeException">The interval is not finite and positive.</exception>
     public void AddTimer(
         string name,
         double intervalSeconds,
         Func<Service, CancellationToken, ValueTask> body,
         bool execFirst = false,
-        double maxDriftCorrectionSeconds = TimerDefaults.MaxDriftCorrectionSeconds)
+        double maxDriftCorrectionSeconds = TimerDefaults.MaxDriftCorrectionSeconds,
+        BackgroundErrorPolicy onError = BackgroundErrorPolicy.Default)
     {
         ThrowIfFrozen();
         ArgumentNullException.ThrowIfNull(name);
@@ -65,7 +68,7 @@ public sealed class ServiceWiring
         var correction = double.IsFinite(maxDriftCorrectionSeconds) && maxDriftCorrectionSeconds >= 0
             ? TimeSpan.FromSeconds(maxDriftCorrectionSeconds)
             : TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds);
-        _work.Add(new BackgroundWork(BackgroundWorkKind.Timer, name, body, interval, execFirst, correction, null, null));
+        _work.Add(new BackgroundWork(BackgroundWorkKind.Timer, name, body, interval, execFirst, correction, null, null, Resolve(onError, BackgroundErrorPolicy.Crash)));
     }
 
     /// <summary>Registers a <see cref="CrontabAttribute"/> method.</summary>
@@ -73,13 +76,19 @@ public sealed class ServiceWiring
     /// <param name="expression">The cron expression.</param>
     /// <param name="timeZone">A time-zone id, or <see langword="null"/> for UTC.</param>
     /// <param name="body">One run of the job.</param>
-    public void AddCrontab(string name, string expression, string? timeZone, Func<Service, CancellationToken, ValueTask> body)
+    /// <param name="onError">What an exception of a run does (default: log it and keep the schedule).</param>
+    public void AddCrontab(
+        string name,
+        string expression,
+        string? timeZone,
+        Func<Service, CancellationToken, ValueTask> body,
+        BackgroundErrorPolicy onError = BackgroundErrorPolicy.Default)
     {
         ThrowIfFrozen();
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(body);
-        _work.Add(new BackgroundWork(BackgroundWorkKind.Crontab, name, body, default, false, default, expression, timeZone));
+        _work.Add(new BackgroundWork(BackgroundWorkKind.Crontab, name, body, default, false, default, expression, timeZone, Resolve(onError, BackgroundErrorPolicy.LogAndContinue)));
     }
 
     /// <summary>Registers a <see cref="DependsOnAttribute"/> field or property.</summary>
@@ -107,6 +116,14 @@ public sealed class ServiceWiring
         return s_cache.GetOrAdd(type, wiring);
     }
 
+    private static BackgroundErrorPolicy Resolve(BackgroundErrorPolicy policy, BackgroundErrorPolicy fallback) =>
+        policy switch
+        {
+            BackgroundErrorPolicy.Default => fallback,
+            BackgroundErrorPolicy.Crash or BackgroundErrorPolicy.LogAndContinue => policy,
+            _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown BackgroundErrorPolicy."),
+        };
+
     private void ThrowIfFrozen()
     {
         if (_frozen)
@@ -131,6 +148,7 @@ internal sealed record BackgroundWork(
     bool ExecFirst,
     TimeSpan MaxDriftCorrection,
     string? CronExpression,
-    string? TimeZone);
+    string? TimeZone,
+    BackgroundErrorPolicy OnError);
 
 internal sealed record DependencyMember(string Name, Func<Service, IService?> Getter);

@@ -79,6 +79,14 @@ public class Worker : Service
         }
     }
 
+    /// <summary>
+    /// The <see cref="Mode.BlockingDetector"/> the worker runs as its first child when
+    /// <see cref="WorkerOptions.Debug"/> or <see cref="WorkerOptions.BlockingTimeout"/> is set (Mode's
+    /// <c>blocking_detector</c>), created at the first start; otherwise <see langword="null"/>. Every
+    /// <see cref="ServiceThread"/> of the tree has its loop watched by it too.
+    /// </summary>
+    public BlockingDetector? BlockingDetector { get; private set; }
+
     /// <summary>How the process ends when a second signal forces it (tests replace it).</summary>
     internal Action<int> ForceExit { get; set; } = Environment.Exit;
 
@@ -302,7 +310,17 @@ public class Worker : Service
     }
 
     /// <inheritdoc/>
-    protected override IEnumerable<IService> OnInitDependencies() => _services;
+    /// <remarks>The services, after the <see cref="BlockingDetector"/> when there is one (it starts first and stops last).</remarks>
+    protected override IEnumerable<IService> OnInitDependencies()
+    {
+        if (Options.Debug || Options.BlockingTimeout is not null)
+        {
+            BlockingDetector ??= new BlockingDetector(Options.EffectiveBlockingTimeout);
+            return [BlockingDetector, .. _services];
+        }
+
+        return _services;
+    }
 
     /// <inheritdoc/>
     /// <remarks>Calls <see cref="OnExecuteAsync"/>; an override must call the base.</remarks>

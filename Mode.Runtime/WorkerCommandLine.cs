@@ -25,7 +25,7 @@ public sealed class WorkerCommandLine
         AddOption("--loglevel", "LEVEL", "log level: trace, debug, info, warning, error, critical (default: info)", v => { options.LogLevel = ParseLevel(v); _levelGiven = true; }, "-l");
         AddOption("--logfile", "FILE", "write the log to FILE instead of standard error", v => options.LogFile = v.Length > 0 ? v : throw new FormatException("the file name is empty"), "-f");
         AddFlag("--quiet", "print only warnings and errors", () => options.Quiet = true, "-q");
-        AddFlag("--debug", "debug mode: log level debug unless --loglevel is given", () => { options.Debug = true; _debugGiven = true; });
+        AddFlag("--debug", "debug mode: blocking detector on, log level debug unless --loglevel is given", () => { options.Debug = true; _debugGiven = true; });
         AddFlag("--help", "show this help and exit", static () => { }, "-h");
         AddFlag("--version", "show the version and exit", static () => { });
     }

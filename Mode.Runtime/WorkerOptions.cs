@@ -25,12 +25,16 @@ public sealed class WorkerOptions
     /// </summary>
     public bool Quiet { get; set; }
 
-    /// <summary>Debug mode: the log level defaults to debug (<c>--debug</c> also overrides a level set in code, but not <c>--loglevel</c>).</summary>
+    /// <summary>
+    /// Debug mode: the worker runs a <see cref="BlockingDetector"/>, and the log level defaults to debug
+    /// (<c>--debug</c> also overrides a level set in code, but not <c>--loglevel</c>).
+    /// </summary>
     public bool Debug { get; set; }
 
     /// <summary>
     /// How long the thread pool or a <see cref="ServiceThread"/>'s loop may stay blocked before the
-    /// blocking detector warns (Mode's <c>blocking_timeout</c>); <see langword="null"/> means 10 s.
+    /// <see cref="BlockingDetector"/> warns (Mode's <c>blocking_timeout</c>). Setting it runs the
+    /// detector even without <see cref="Debug"/>; <see langword="null"/> means 10 s (when debugging).
     /// </summary>
     public TimeSpan? BlockingTimeout { get; set; }
 

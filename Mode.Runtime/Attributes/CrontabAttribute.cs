@@ -25,4 +25,7 @@ public sealed class CrontabAttribute : Attribute
 
     /// <summary>The job's name in log lines and diagnostics; defaults to <c>Class.Method</c>.</summary>
     public string? Name { get; set; }
+
+    /// <summary>What an unhandled exception does; see <see cref="BackgroundErrorPolicy"/>.</summary>
+    public BackgroundErrorPolicy OnError { get; set; }
 }

@@ -14,4 +14,6 @@ namespace Mode;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class TaskAttribute : Attribute
 {
+    /// <summary>What an unhandled exception does; see <see cref="BackgroundErrorPolicy"/>.</summary>
+    public BackgroundErrorPolicy OnError { get; set; }
 }

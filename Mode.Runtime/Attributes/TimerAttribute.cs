@@ -35,6 +35,9 @@ public sealed class TimerAttribute : Attribute
     /// is not counted as drift.
     /// </summary>
     public double MaxDriftCorrection { get; set; } = TimerDefaults.MaxDriftCorrectionSeconds;
+
+    /// <summary>What an unhandled exception does; see <see cref="BackgroundErrorPolicy"/>.</summary>
+    public BackgroundErrorPolicy OnError { get; set; }
 }
 
 /// <summary>Default values shared by <see cref="TimerAttribute"/> and the runtime.</summary>

@@ -10,7 +10,9 @@ namespace Mode.Internal;
 /// </summary>
 internal sealed class Sleeper : IValueTaskSource<bool>
 {
-    private static readonly TimerCallback s_onTimer = static state => ((Sleeper)state!).Complete(true, null);
+    // System timers reject due times beyond about 49.7 days: longer sleeps are armed in chunks.
+    private static readonly TimeSpan s_maxChunk = TimeSpan.FromDays(30);
+    private static readonly TimerCallback s_onTimer = static state => ((Sleeper)state!).OnTimer();
     private static readonly Action<object?> s_onStop = static state => ((Sleeper)state!).Complete(false, null);
     private static readonly Action<object?, CancellationToken> s_onCancel =
         static (state, token) => ((Sleeper)state!).Complete(false, new OperationCanceledException(token));
@@ -24,6 +26,8 @@ internal sealed class Sleeper : IValueTaskSource<bool>
     private CancellationTokenRegistration _stopRegistration;
     private CancellationTokenRegistration _userRegistration;
     private int _armed;
+    private long _armedAt;
+    private TimeSpan _delay;
 
     public Sleeper(Service owner, bool pooled)
     {
@@ -72,13 +76,15 @@ internal sealed class Sleeper : IValueTaskSource<bool>
             _timer = provider.CreateTimer(s_onTimer, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
 
+        _delay = delay;
+        _armedAt = provider.GetTimestamp();
         Volatile.Write(ref _armed, 1);
         if (cancellationToken.CanBeCanceled)
         {
             _userRegistration = cancellationToken.UnsafeRegister(s_onCancel, this);
         }
 
-        _timer.Change(delay, Timeout.InfiniteTimeSpan);
+        _timer.Change(delay < s_maxChunk ? delay : s_maxChunk, Timeout.InfiniteTimeSpan);
         if (stopToken.IsCancellationRequested)
         {
             // A stop that raced with arming; the registration may have fired before _armed was set.
@@ -86,6 +92,18 @@ internal sealed class Sleeper : IValueTaskSource<bool>
         }
 
         return new ValueTask<bool>(this, _core.Version);
+    }
+
+    private void OnTimer()
+    {
+        var left = _delay - _timerProvider!.GetElapsedTime(_armedAt);
+        if (left > TimeSpan.Zero && Volatile.Read(ref _armed) == 1)
+        {
+            _timer?.Change(left < s_maxChunk ? left : s_maxChunk, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        Complete(true, null);
     }
 
     private void Complete(bool result, Exception? error)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Mode.Diagnostics;
 
 namespace Mode;
 
@@ -12,13 +13,15 @@ public sealed class TimerSchedule
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
     private readonly TimeSpan _driftThreshold;
+    private readonly string _service;
     private long _epoch;
     private long _next;
     private TimeSpan _wokeAt;
 
-    internal TimerSchedule(TimeProvider clock, ILogger log, string name, TimeSpan interval, TimeSpan maxDriftCorrection)
+    internal TimerSchedule(TimeProvider clock, ILogger log, string service, string name, TimeSpan interval, TimeSpan maxDriftCorrection)
     {
         _clock = clock;
+        _service = service;
         _log = log;
         Name = name;
         Interval = interval;
@@ -87,6 +90,8 @@ public sealed class TimerSchedule
             MaxLateness = lateness;
         }
 
+        ModeInstruments.Tick(_service, Name, lateness);
+
         if (lateness >= _driftThreshold)
         {
             Drifts++;
@@ -107,6 +112,7 @@ public sealed class TimerSchedule
         if (runtime > Interval)
         {
             Overlaps++;
+            ModeInstruments.Overlap(_service, Name);
             if (_log.IsEnabled(LogLevel.Warning))
             {
                 _log.LogWarning("Timer {Timer} is overlapping (interval={Interval} runtime={Runtime})", Name, Interval, runtime);

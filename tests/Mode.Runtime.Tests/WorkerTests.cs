@@ -105,6 +105,38 @@ public partial class WorkerTests
     }
 
     [Fact]
+    public async Task BlockingDetector_RunsOnlyInDebugOrWithATimeout_AndWatchesServiceThreadLoops()
+    {
+        var plain = new Harness([new ProbeService("A", new ProbeLog())]);
+        plain.Worker.Stop();
+        await plain.Worker.ExecuteAsync().Within();
+        Assert.Null(plain.Worker.BlockingDetector);
+
+        var release = new ManualResetEventSlim();
+        var blocked = Signal();
+        var thread = new ThreadProbe("T", new ProbeLog());
+        var harness = new Harness([thread], o => o.BlockingTimeout = TimeSpan.FromSeconds(2));
+        var clock = (ManualTimeProvider)harness.Worker.TimeProvider;
+        var execution = harness.Worker.ExecuteAsync();
+        await RunningAsync(harness);
+        var detector = harness.Worker.BlockingDetector;
+        Assert.NotNull(detector);
+        Assert.Same(detector, harness.Worker.Children[0]);
+
+        thread.Context!.Post(_ => { blocked.TrySetResult(); release.Wait(); }, null);
+        await blocked.Task.Within();
+        detector.CheckNow(); // a probe now waits behind the blocked callback on T's loop
+        clock.Advance(TimeSpan.FromSeconds(3));
+        detector.CheckNow();
+        release.Set();
+        harness.Worker.Stop();
+        await execution.Within();
+
+        Assert.Contains("T thread blocked for 3.0 s", harness.Err);
+        Assert.True(detector.Detections >= 1);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_DebugLevel_ShowsStartedAndStoppedLines()
     {
         var harness = new Harness([new ProbeService("App", new ProbeLog())], o => o.LogLevel = LogLevel.Debug);

@@ -105,7 +105,8 @@ public sealed class ManualTimeProvider : TimeProvider
 
                 if (next is null)
                 {
-                    Interlocked.Exchange(ref _nowTicks, target);
+                    // A callback may itself have advanced the clock past the target: never go back.
+                    Interlocked.Exchange(ref _nowTicks, Math.Max(target, _nowTicks));
                     return;
                 }
 
@@ -118,6 +119,23 @@ public sealed class ManualTimeProvider : TimeProvider
             }
 
             next.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// Moves time forward by <paramref name="delta"/> without firing anything, as when the thread
+    /// that runs timers is blocked. The next <see cref="Advance"/> fires the overdue timers, late.
+    /// </summary>
+    public void Jump(TimeSpan delta)
+    {
+        if (delta < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), "Time only moves forward.");
+        }
+
+        lock (_lock)
+        {
+            _nowTicks += delta.Ticks;
         }
     }
 

@@ -75,6 +75,9 @@ public class ThreadProbe(string label, ProbeLog log, params IService[] children)
 
     public TaskCompletionSource Ticked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The service's loop, captured on its thread at start.</summary>
+    public SynchronizationContext? Context { get; private set; }
+
     protected override IEnumerable<IService> OnInitDependencies() => children;
 
     protected override ValueTask OnFirstStartAsync(CancellationToken cancellationToken)
@@ -86,6 +89,7 @@ public class ThreadProbe(string label, ProbeLog log, params IService[] children)
     protected override async ValueTask OnStartAsync(CancellationToken cancellationToken)
     {
         log.Add(label, "start");
+        Context = SynchronizationContext.Current;
         await Task.Yield();
         log.Add(label, "start_after_yield");
         if (Starting is { } starting)

@@ -1,0 +1,87 @@
+namespace Mode;
+
+public abstract partial class Service
+{
+    /// <summary>
+    /// Wraps one awaitable as a service (Mode's <c>Service.from_awaitable</c>). The task runs as the
+    /// service's background work: when it completes the service stops itself, when it fails the
+    /// service crashes, and stopping the service waits for it (at most <see cref="ShutdownTimeout"/>).
+    /// </summary>
+    /// <remarks>Unlike Mode, starting the service does not wait for the awaitable to finish.</remarks>
+    public static IService FromAwaitable(Task task, string name)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return new AwaitableService(_ => task, name);
+    }
+
+    /// <summary>
+    /// Like <see cref="FromAwaitable(Task, string)"/>, but the work is created at start and receives
+    /// the service's <see cref="StoppingToken"/>, so a stop can cancel it.
+    /// </summary>
+    public static IService FromAwaitable(Func<CancellationToken, Task> factory, string name)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return new AwaitableService(factory, name);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="services"/> in order (a start failure crashes this service and the
+    /// others still start), waits until every one of them has stopped or crashed (or this service
+    /// stops), then stops them in reverse order (Mode's <c>join_services</c>).
+    /// </summary>
+    public async Task JoinServicesAsync(IEnumerable<IService> services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var list = services.ToArray();
+        var ctx = ContinueOnCapturedContext;
+        foreach (var service in list)
+        {
+            try
+            {
+                await service.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
+            }
+            catch (Exception ex)
+            {
+                Crash(ex);
+            }
+        }
+
+        await WaitManyAsync(list.Select(s => s.WaitUntilStoppedAsync(cancellationToken)), null, cancellationToken).ConfigureAwait(ctx);
+        for (var i = list.Length - 1; i >= 0; i--)
+        {
+            await list[i].StopAsync(cancellationToken).ConfigureAwait(ctx);
+        }
+    }
+
+    private sealed class AwaitableService : Service
+    {
+        private readonly Func<CancellationToken, Task> _factory;
+        private readonly string _name;
+
+        public AwaitableService(Func<CancellationToken, Task> factory, string name)
+        {
+            ArgumentNullException.ThrowIfNull(name);
+            _factory = factory;
+            _name = name;
+            MundaneLevel = Microsoft.Extensions.Logging.LogLevel.Debug;
+        }
+
+        public override string Label => _name;
+
+        protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
+        {
+            _ = AddFuture(RunAsync(_factory(StoppingToken)), _name);
+            return default;
+        }
+
+        private async Task RunAsync(Task work)
+        {
+            await work.ConfigureAwait(false);
+            if (!ShouldStop)
+            {
+                // Finished: stop without awaiting (the stop itself waits for this future).
+                _ = StopAsync();
+            }
+        }
+    }
+}

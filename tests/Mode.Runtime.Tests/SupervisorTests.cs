@@ -1,0 +1,353 @@
+using Microsoft.Extensions.Logging;
+using Mode.Runtime.Tests.Support;
+using Mode.TestKit;
+
+namespace Mode.Runtime.Tests;
+
+public class SupervisorTests
+{
+    /// <summary>A service that signals every start, so a test can await "restarted N times".</summary>
+    private sealed class Worker(string name, Recorder recorder) : RecordingService(name, recorder)
+    {
+        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+        private int _starts;
+
+        public int Starts => Volatile.Read(ref _starts);
+
+        public Task StartedTimes(int count)
+        {
+            lock (_waiters)
+            {
+                if (_starts >= count)
+                {
+                    return Task.CompletedTask;
+                }
+
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((count, done));
+                return done.Task;
+            }
+        }
+
+        protected override async ValueTask OnStartedAsync(CancellationToken cancellationToken)
+        {
+            await base.OnStartedAsync(cancellationToken);
+            lock (_waiters)
+            {
+                _starts++;
+                foreach (var (count, done) in _waiters.Where(w => w.Count <= _starts))
+                {
+                    done.TrySetResult();
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task OneForOne_Crash_RestartsOnlyTheCrashedServiceAtOnce()
+    {
+        var recorder = new Recorder();
+        var a = new Worker("A", recorder);
+        var b = new Worker("B", recorder);
+        var supervisor = new OneForOneSupervisor([a, b]);
+        await supervisor.StartAsync().Within();
+
+        a.Crash(new InvalidOperationException("a failed"));
+        await a.StartedTimes(2).Within();
+
+        Assert.Equal(ServiceState.Running, a.State);
+        Assert.Equal(1, a.RestartCount);
+        Assert.Equal(1, b.Starts);
+        Assert.Equal(0, b.RestartCount);
+        Assert.False(supervisor.IsCrashed);
+        Assert.Equal(1, supervisor.TotalRestarts);
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task OneForOne_ServicesGivenToConstructorAndAdded_AreSupervisedAlike()
+    {
+        var recorder = new Recorder();
+        var given = new Worker("GIVEN", recorder);
+        var added = new Worker("ADDED", recorder);
+        var supervisor = new OneForOneSupervisor([given]);
+        supervisor.Add(added);
+        await supervisor.StartAsync().Within();
+
+        Assert.Same(supervisor, given.Supervisor);
+        Assert.Same(supervisor, added.Supervisor);
+        given.Crash(new InvalidOperationException("x"));
+        added.Crash(new InvalidOperationException("y"));
+
+        await given.StartedTimes(2).Within();
+        await added.StartedTimes(2).Within();
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task OneForOne_Crash_DoesNotCrashTheRestOfTheTree()
+    {
+        var recorder = new Recorder();
+        var a = new Worker("A", recorder);
+        var supervisor = new OneForOneSupervisor([a]);
+        var root = new RecordingService("ROOT", recorder, supervisor);
+        await root.StartAsync().Within();
+
+        a.Crash(new InvalidOperationException("x"));
+        await a.StartedTimes(2).Within();
+
+        Assert.False(root.IsCrashed);
+        Assert.False(supervisor.IsCrashed);
+        await root.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task OneForOne_LogsRestartingDeadWithTheReason()
+    {
+        var logs = new CapturingLoggerFactory();
+        var a = new Worker("A", new Recorder());
+        var supervisor = new OneForOneSupervisor([a]) { LoggerFactory = logs };
+        await supervisor.StartAsync().Within();
+
+        a.Crash(new InvalidOperationException("disk full"));
+        await a.StartedTimes(2).Within();
+
+        Assert.Contains(logs.Entries, e => e.Message == "Restarting dead A! Last crash reason: InvalidOperationException(disk full)");
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task OneForAll_Crash_StopsAllInReverseAndRestartsAllInOrder()
+    {
+        var recorder = new Recorder();
+        var a = new Worker("A", recorder);
+        var b = new Worker("B", recorder);
+        var c = new Worker("C", recorder);
+        var supervisor = new OneForAllSupervisor([a, b, c]);
+        await supervisor.StartAsync().Within();
+        var before = recorder.Events.Count;
+
+        b.Crash(new InvalidOperationException("b failed"));
+        await c.StartedTimes(2).Within();
+
+        var after = recorder.Events.Skip(before).ToArray();
+        Assert.Equal(["C on_stop", "B on_stop", "A on_stop"], after.Where(e => e.EndsWith("on_stop", StringComparison.Ordinal)));
+        Assert.Equal(["A on_start", "B on_start", "C on_start"], after.Where(e => e.EndsWith("on_start", StringComparison.Ordinal)));
+        Assert.All([a, b, c], s => Assert.Equal(ServiceState.Running, s.State));
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task ForfeitOneForOne_Crash_StopsTheCrashedOneAndLeavesTheOthers()
+    {
+        var logs = new CapturingLoggerFactory();
+        var recorder = new Recorder();
+        var a = new Worker("A", recorder);
+        var b = new Worker("B", recorder);
+        var supervisor = new ForfeitOneForOneSupervisor([a, b]) { LoggerFactory = logs };
+        await supervisor.StartAsync().Within();
+
+        a.Crash(new InvalidOperationException("x"));
+        await logs.WaitForAsync(e => e.Level == LogLevel.Critical).Within();
+        await a.WaitUntilStoppedAsync().Within();
+        await supervisor.StopAsync().Within();
+
+        Assert.Equal(1, a.Starts);
+        Assert.Single(recorder.Matching("A on_shutdown"));
+        Assert.Equal(1, b.Starts);
+        Assert.DoesNotContain(a, supervisor.Services);
+    }
+
+    [Fact]
+    public async Task ForfeitOneForAll_Crash_StopsEveryService()
+    {
+        var logs = new CapturingLoggerFactory();
+        var recorder = new Recorder();
+        var a = new Worker("A", recorder);
+        var b = new Worker("B", recorder);
+        var supervisor = new ForfeitOneForAllSupervisor([a, b]) { LoggerFactory = logs };
+        await supervisor.StartAsync().Within();
+        var bStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.OnShutdown = _ => { bStopped.TrySetResult(); return default; };
+
+        a.Crash(new InvalidOperationException("x"));
+        await bStopped.Task.Within();
+
+        Assert.Equal(ServiceState.Shutdown, b.State);
+        Assert.Empty(supervisor.Services);
+        Assert.False(supervisor.IsCrashed);
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task MaxRestartsExceeded_CrashesTheSupervisorAndEscalatesToTheTree()
+    {
+        var clock = new ManualTimeProvider();
+        var logs = new CapturingLoggerFactory();
+        var recorder = new Recorder();
+        var a = new Worker("A", recorder);
+        var supervisor = new OneForOneSupervisor([a], maxRestarts: 1, over: TimeSpan.FromSeconds(10));
+        var root = new RecordingService("ROOT", recorder, supervisor) { TimeProvider = clock, LoggerFactory = logs };
+        await root.StartAsync().Within();
+
+        a.Crash(new InvalidOperationException("first"));
+        await a.StartedTimes(2).Within();
+        clock.Advance(TimeSpan.FromSeconds(5));
+        a.Crash(new InvalidOperationException("second"));
+        await root.WaitUntilStoppedAsync().Within();
+
+        Assert.True(supervisor.IsCrashed);
+        Assert.True(root.IsCrashed);
+        var reason = Assert.IsType<MaxRestartsExceededException>(supervisor.CrashReason);
+        Assert.Equal("second", reason.InnerException!.Message);
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("Max restarts exceeded", StringComparison.Ordinal));
+        await root.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task MaxRestarts_IsASlidingWindow()
+    {
+        var clock = new ManualTimeProvider();
+        var a = new Worker("A", new Recorder());
+        var supervisor = new OneForOneSupervisor([a], maxRestarts: 2, over: TimeSpan.FromSeconds(10)) { TimeProvider = clock };
+        await supervisor.StartAsync().Within();
+
+        for (var i = 0; i < 6; i++)
+        {
+            a.Crash(new InvalidOperationException($"crash {i}"));
+            await a.StartedTimes(i + 2).Within();
+            clock.Advance(TimeSpan.FromSeconds(6)); // never more than 2 restarts within any 10 s
+        }
+
+        Assert.False(supervisor.IsCrashed);
+        Assert.Equal(6, supervisor.TotalRestarts);
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task MaxRestartsExceeded_UnderAnotherSupervisor_EscalatesToIt()
+    {
+        var recorder = new Recorder();
+        var a = new Worker("A", recorder);
+        var inner = new OneForOneSupervisor([a], maxRestarts: 0);
+        var outer = new OneForOneSupervisor([inner]);
+        await outer.StartAsync().Within();
+
+        a.Crash(new InvalidOperationException("x"));
+        await a.StartedTimes(2).Within();
+
+        Assert.False(outer.IsCrashed);
+        Assert.Equal(1, inner.RestartCount);
+        Assert.Equal(1, outer.TotalRestarts);
+        await outer.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task Replacement_PutsTheNewServiceInTheSamePositionAndStartsIt()
+    {
+        var recorder = new Recorder();
+        var a = new Worker("A", recorder);
+        var b = new Worker("B", recorder);
+        var fresh = new Worker("A2", recorder);
+        (IService, int)? called = null;
+        var supervisor = new OneForOneSupervisor(
+            [a, b],
+            replacement: (crashed, index) => { called = (crashed, index); return Task.FromResult<IService>(fresh); });
+        await supervisor.StartAsync().Within();
+
+        a.Crash(new InvalidOperationException("x"));
+        await fresh.StartedTimes(1).Within();
+
+        Assert.Equal((a, 0), called!.Value);
+        Assert.Equal([fresh, b], supervisor.Services);
+        Assert.Same(supervisor, fresh.Supervisor);
+        Assert.Equal(ServiceState.Crashed, a.State);
+        Assert.Single(recorder.Matching("A on_shutdown"));
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task CrashingSupervisor_Crash_CrashesTheWholeTree()
+    {
+        var recorder = new Recorder();
+        var a = new Worker("A", recorder);
+        var supervisor = new CrashingSupervisor([a]);
+        var root = new RecordingService("ROOT", recorder, supervisor);
+        await root.StartAsync().Within();
+
+        a.Crash(new InvalidOperationException("fatal"));
+        await root.WaitUntilStoppedAsync().Within();
+
+        Assert.Null(a.Supervisor);
+        Assert.True(root.IsCrashed);
+        Assert.Equal("fatal", root.CrashReason!.Message);
+        await root.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task Supervisor_Stop_StopsItsServicesInReverse()
+    {
+        var recorder = new Recorder();
+        var supervisor = new OneForOneSupervisor([new Worker("A", recorder), new Worker("B", recorder)]);
+        await supervisor.StartAsync().Within();
+
+        await supervisor.StopAsync().Within();
+
+        Assert.Equal(["B on_stop", "A on_stop"], recorder.Matching("on_stop"));
+    }
+
+    [Fact]
+    public async Task Add_WhileRunning_StartsTheService()
+    {
+        var supervisor = new OneForOneSupervisor();
+        await supervisor.StartAsync().Within();
+        var late = new Worker("LATE", new Recorder());
+
+        supervisor.Add(late);
+
+        await late.StartedTimes(1).Within();
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public void Add_ServiceOfAnotherSupervisor_Throws()
+    {
+        var a = new Worker("A", new Recorder());
+        _ = new OneForOneSupervisor([a]);
+
+        Assert.Throws<InvalidOperationException>(() => new OneForOneSupervisor([a]));
+    }
+
+    [Fact]
+    public async Task Discard_StopsSupervising()
+    {
+        var a = new Worker("A", new Recorder());
+        var supervisor = new OneForOneSupervisor([a]);
+
+        supervisor.Discard(a);
+
+        Assert.Null(a.Supervisor);
+        Assert.Empty(supervisor.Services);
+        await supervisor.StartAsync().Within();
+        Assert.Equal(ServiceState.Init, a.State);
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task FailingRestart_CountsAsAnotherCrashUntilTheLimit()
+    {
+        var recorder = new Recorder();
+        var a = new Worker("A", recorder);
+        var supervisor = new OneForOneSupervisor([a], maxRestarts: 3, over: TimeSpan.FromHours(1));
+        var root = new RecordingService("ROOT", recorder, supervisor);
+        await root.StartAsync().Within();
+        a.OnStart = _ => throw new InvalidOperationException("cannot start any more");
+
+        a.Crash(new InvalidOperationException("first"));
+        await root.WaitUntilStoppedAsync().Within();
+
+        Assert.Equal(3, supervisor.TotalRestarts);
+        Assert.IsType<MaxRestartsExceededException>(supervisor.CrashReason);
+        await root.StopAsync().Within();
+    }
+}
