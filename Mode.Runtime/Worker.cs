@@ -259,8 +259,8 @@ public class Worker : Service
     }
 
     /// <summary>
-    /// Writes the service tree below this worker: per service its state, diagnostic flags, running
-    /// tasks and timers (what SIGUSR1 prints).
+    /// Writes the service tree below this worker: per service its state, the hook it is in, its
+    /// thread (a <see cref="ServiceThread"/>), diagnostic flags, running tasks and timers (what SIGUSR1 prints).
     /// </summary>
     public void DumpTree(TextWriter writer)
     {
@@ -514,6 +514,11 @@ public class Worker : Service
 
         if (service is Service s)
         {
+            if (s.CurrentHook is { } hook)
+            {
+                text.Append(" hook=").Append(hook);
+            }
+
             var flags = s.Diag.Flags;
             if (flags.Count > 0)
             {

@@ -323,6 +323,32 @@ public partial class WorkerTests
     }
 
     [Fact]
+    public async Task DumpTree_ShowsTheHookAServiceIsIn()
+    {
+        var inHook = Signal();
+        var release = Signal();
+        var slow = new ProbeService("Slow", new ProbeLog())
+        {
+            Starting = async (_, _) =>
+            {
+                inHook.TrySetResult();
+                await release.Task;
+            },
+        };
+        var harness = new Harness([slow]);
+        var execution = harness.Worker.ExecuteAsync();
+        await inHook.Task.Within();
+
+        var dump = new StringWriter();
+        harness.Worker.DumpTree(dump);
+        release.TrySetResult();
+        harness.Worker.Stop();
+        await execution.Within();
+
+        Assert.Equal("Worker [Starting]\n  Slow [Starting] hook=OnStartAsync\n", dump.ToString());
+    }
+
+    [Fact]
     public async Task Cancellation_StopsGracefullyWithExitCode0()
     {
         using var cts = new CancellationTokenSource();
