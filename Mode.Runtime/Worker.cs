@@ -32,6 +32,7 @@ public class Worker : Service
     private int _requestedExitCode = NoExitCode;
     private int _executing;
     private int _terminationSignals;
+    private int _stopRequestedOnce;
     private int _commandLineConfigured;
     private int _loggingSetUp;
     private WorkerLoggerFactory? _ownLoggerFactory;
@@ -370,12 +371,14 @@ public class Worker : Service
             Interlocked.CompareExchange(ref _requestedExitCode, code, NoExitCode);
         }
 
-        if (!_stopRequested.TrySetResult())
+        if (Interlocked.Exchange(ref _stopRequestedOnce, 1) != 0)
         {
             return;
         }
 
+        // Logged before the waiter wakes, so the line always precedes the stop's own lines.
         Log.LogInformation("{Message}", message);
+        _stopRequested.TrySetResult();
         if (Volatile.Read(ref _executing) == 0 && IsStarted)
         {
             // Not run by ExecuteAsync: stop here, off the caller's thread.
