@@ -102,8 +102,12 @@ internal sealed partial class TutorialProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for a line (stdout or stderr) containing <paramref name="text"/>; fails with the whole output after <see cref="Timeout"/>.</summary>
-    public async Task<string> WaitForLineAsync(string text)
+    public Task<string> WaitForLineAsync(string text) => WaitForAnyLineAsync(text);
+
+    /// <summary>Waits for a line containing any of <paramref name="texts"/>; fails with the whole output after <see cref="Timeout"/>.</summary>
+    public async Task<string> WaitForAnyLineAsync(params string[] texts)
     {
+        var text = string.Join("' or '", texts);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -112,7 +116,7 @@ internal sealed partial class TutorialProcess : IAsyncDisposable
             {
                 foreach (var (_, line) in _lines)
                 {
-                    if (line.Contains(text, StringComparison.Ordinal))
+                    if (Array.Exists(texts, t => line.Contains(t, StringComparison.Ordinal)))
                     {
                         return line;
                     }
@@ -126,7 +130,7 @@ internal sealed partial class TutorialProcess : IAsyncDisposable
             {
                 // The output may still be draining; give the readers their end-of-stream.
                 await _process.WaitForExitAsync().WaitAsync(Timeout);
-                if (!HasLine(text))
+                if (!Array.Exists(texts, HasLine))
                 {
                     Assert.Fail($"The tutorial ({Flavour}) exited with {_process.ExitCode} before printing '{text}'. Output:\n{Output}");
                 }

@@ -42,8 +42,8 @@ public class TutorialTests
         {
             var (web, websocket) = TutorialProcess.FreePorts();
             var process = TutorialProcess.Start(["--port", $"{web}", "--websocket-port", $"{websocket}", .. extra]);
-            var line = await Task.WhenAny(process.WaitForLineAsync("App is running"), process.WaitForLineAsync("Error while starting"));
-            if ((await line).Contains("App is running", StringComparison.Ordinal))
+            var line = await process.WaitForAnyLineAsync("App is running", "Error while starting");
+            if (line.Contains("App is running", StringComparison.Ordinal))
             {
                 return (process, web, websocket);
             }
