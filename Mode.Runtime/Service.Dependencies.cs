@@ -78,6 +78,10 @@ public abstract partial class Service
         {
             child.InheritAmbientFrom(this);
         }
+        else if (service is ServiceProxy { Target: Service proxied })
+        {
+            proxied.InheritAmbientFrom(this);
+        }
 
         return service;
     }

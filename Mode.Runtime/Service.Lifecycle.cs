@@ -86,7 +86,7 @@ public abstract partial class Service
                 $"Service '{Label}' was already started; call RestartAsync (or Reset) to start it again.");
         }
 
-        return StartCoreAsync(cancellationToken);
+        return RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -99,7 +99,7 @@ public abstract partial class Service
 
         // A start that completes synchronously (the common case for a tree of services) costs no
         // second state machine.
-        var start = StartCoreAsync(cancellationToken);
+        var start = RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken);
         return start.IsCompletedSuccessfully ? s_true : AwaitStartAsync(start);
     }
 
@@ -170,7 +170,7 @@ public abstract partial class Service
                 }
 
                 // Settings given to this service after the child was added still reach it.
-                (child as Service)?.InheritAmbientFrom(this);
+                (child as Service ?? (child as ServiceProxy)?.Target as Service)?.InheritAmbientFrom(this);
                 await child.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
@@ -197,7 +197,7 @@ public abstract partial class Service
             return JoinStopAsync();
         }
 
-        return StopCoreAsync(cancellationToken);
+        return RunLifecycleAsync(LifecycleOperation.Stop, s_stopCore, cancellationToken);
     }
 
     private async Task JoinStopAsync()
@@ -228,6 +228,15 @@ public abstract partial class Service
                 // the stop goes on and the exception is rethrown at the end.
                 error = ExceptionDispatchInfo.Capture(ex);
                 Log.LogError(ex, "Error in OnStopAsync; continuing the stop");
+            }
+
+            try
+            {
+                await OnStopCoreAsync(cancellationToken).ConfigureAwait(ctx);
+            }
+            catch (Exception ex)
+            {
+                error ??= ExceptionDispatchInfo.Capture(ex);
             }
 
             if (HasChildren)
@@ -347,7 +356,7 @@ public abstract partial class Service
         Reset();
         _phase = ServiceState.Restarting;
         _activity = nameof(OnRestartAsync);
-        await OnRestartAsync(cancellationToken).ConfigureAwait(ctx);
+        await RunLifecycleAsync(LifecycleOperation.Restart, s_restartHook, cancellationToken).ConfigureAwait(ctx);
         _activity = null;
         await StartAsync(cancellationToken).ConfigureAwait(ctx);
     }

@@ -1,72 +1,24 @@
+// Mode's tutorial (seeds/: "Services", "Graph", "Proxy", "Worker", "Beacons"), piece by piece in C#.
+//
+//   app = App()
+//   if __name__ == '__main__':
+//       from mode import Worker
+//       Worker(app, loglevel="info").execute_from_commandline()
+using Microsoft.Extensions.Logging;
 using Mode;
+using Tutorial;
 
-// The shape of Mode's tutorial (seeds/): an app whose dependencies start after its OnStartAsync, in
-// order, and stop in reverse. The Worker issue turns this into the full tutorial (servers, timers,
-// Worker, NativeAOT).
 var app = new App();
-await app.StartAsync();
-Console.WriteLine($"state: {app.State}");
-await app.StopAsync();
-Console.WriteLine($"state: {app.State}");
-Console.WriteLine();
-app.Beacon.AsGraph().ToMermaid(Console.Out);
+var worker = new Worker(app, new WorkerOptions { LogLevel = LogLevel.Information });
 
-internal sealed class App : Service
-{
-    private readonly Websockets _websockets = new();
-    private readonly Webserver _webserver = new();
-    private readonly UserCache _userCache = new();
+// The tutorial's own options, next to the Worker's --loglevel, --logfile, --quiet, --debug.
+worker.CommandLine.AddOption("--port", "PORT", "web server port (default 8000)", v => app.WebPort = Arguments.Port(v), "-p");
+worker.CommandLine.AddOption("--bind", "HOST", "address to serve on (default 127.0.0.1; 0.0.0.0 for all)", v => app.WebBind = Arguments.Host(v));
+worker.CommandLine.AddOption("--websocket-port", "PORT", "WebSocket echo server port (default 8001)", v => app.WebsocketPort = Arguments.Port(v));
+worker.CommandLine.AddOption("--graph", "FILE", "write the service graph at start: FILE.dot (Graphviz) or FILE.mmd (Mermaid)", v => app.GraphFile = Arguments.GraphFile(v));
 
-    protected override IEnumerable<IService> OnInitDependencies() => [_websockets, _webserver, _userCache];
+// For the integration tests only (not in --help): a crash once started, a stop that never ends.
+worker.CommandLine.AddFlag("--crash-after-start", "crash UserCache once everything has started", () => app.CrashAfterStart = true, hidden: true);
+worker.CommandLine.AddFlag("--hang-on-stop", "make Websockets' stop hang (a second Ctrl-C forces the exit)", () => app.HangOnStop = true, hidden: true);
 
-    protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
-    {
-        Console.WriteLine("App is starting");
-        return default;
-    }
-
-    protected override ValueTask OnShutdownAsync(CancellationToken cancellationToken)
-    {
-        Console.WriteLine("App stopped");
-        return default;
-    }
-}
-
-internal sealed class Websockets : Service
-{
-    protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
-    {
-        Console.WriteLine("STARTING WEBSOCKET SERVER");
-        return default;
-    }
-
-    protected override ValueTask OnStopAsync(CancellationToken cancellationToken)
-    {
-        Console.WriteLine("Websockets stopping");
-        return default;
-    }
-}
-
-internal sealed class Webserver : Service
-{
-    protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
-    {
-        Console.WriteLine("Serving on port 8000");
-        return default;
-    }
-
-    protected override ValueTask OnStopAsync(CancellationToken cancellationToken)
-    {
-        Console.WriteLine("Webserver stopping");
-        return default;
-    }
-}
-
-internal sealed class UserCache : Service
-{
-    protected override ValueTask OnStopAsync(CancellationToken cancellationToken)
-    {
-        Console.WriteLine("UserCache stopping");
-        return default;
-    }
-}
+return worker.ExecuteFromCommandLine(args);

@@ -1,0 +1,6 @@
+// netstandard2.0 lacks this type; records and init accessors need it (STYLE.md §2).
+namespace System.Runtime.CompilerServices;
+
+internal static class IsExternalInit
+{
+}

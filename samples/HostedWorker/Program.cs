@@ -1,0 +1,21 @@
+using HostedWorker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Mode.Hosting;
+
+// Mode's tutorial services inside the .NET Generic Host. The host starts the tree and stops it on
+// Ctrl-C / SIGTERM (exit code 0); a crash anywhere in the tree stops the host with exit code 1;
+// GET /healthz answers 200 (Healthy, Degraded) or 503 (Unhealthy) from the tree's states.
+//
+//   dotnet run --project samples/HostedWorker
+//   curl http://127.0.0.1:5080/healthz
+//   dotnet run --project samples/HostedWorker -- --crash-after 3     # exits 1 after ~3 s
+//   dotnet run --project samples/HostedWorker -- --health-url http://127.0.0.1:5081/
+var builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddModeService<App>();
+builder.Services.AddHealthChecks().AddModeHealthCheck(tags: ["live", "ready"]);
+builder.Services.AddHostedService<HealthEndpoint>();
+
+// Main returns no value, so the process exits with Environment.ExitCode, which Mode.Hosting sets to 1
+// when the tree crashes.
+await builder.Build().RunAsync();

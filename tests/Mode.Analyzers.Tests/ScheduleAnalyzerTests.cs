@@ -1,0 +1,124 @@
+using Mode.Analyzers.Tests.Verifiers;
+
+namespace Mode.Analyzers.Tests;
+
+public class ScheduleAnalyzerTests
+{
+    private const string Id = DiagnosticIds.InvalidSchedule;
+
+    [Fact]
+    public Task Analyze_PositiveIntervals_NoDiagnostic() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Timer(1)] private void A() { }
+                [Timer(0.001)] private void B() { }
+                [Timer(86400 * 365, ExecFirst = true)] private void C() { }
+                [Timer(seconds: 2.5, Name = "d")] private void D() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_ZeroInterval_Reports() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Timer([|0|])] private void Tick() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_NegativeIntervalFromConstant_Reports() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                private const double Interval = -5;
+
+                [Timer([|Interval|])] private void Tick() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_NaNInterval_Reports() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Timer([|double.NaN|])] private void Tick() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_InfiniteIntervalNamedArgument_Reports() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Timer([|seconds: double.PositiveInfinity|], ExecFirst = true)] private void Tick() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_IntervalBeyondTimeSpan_Reports() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Timer([|1e300|])] private void Tick() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_HourOutOfRange_Reports() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Crontab([|"0 24 * * *"|])] private void Run() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_TooFewFields_Reports() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Crontab([|"*/15 * *"|], TimeZone = "Europe/Paris")] private Task RunAsync() => Task.CompletedTask;
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_GarbageExpression_Reports() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Crontab([|"every day at noon"|])] private void Run() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_NullExpression_Reports() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Crontab([|null!|])] private void Run() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_ValidCronExpressions_NoDiagnostic() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Crontab("*/15 * * * *")] private void A() { }
+                [Crontab("30 18 * * *", TimeZone = "Europe/Paris")] private void B() { }
+                [Crontab("0 9-17 * * MON-FRI")] private void C() { }
+                [Crontab("@daily")] private void D() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_UnknownTimeZone_NoDiagnostic() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Crontab("0 0 * * *", TimeZone = "Not/AZone")] private void Run() { }
+            }
+            """);
+}

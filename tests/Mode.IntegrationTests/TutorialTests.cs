@@ -1,0 +1,250 @@
+using System.Net.Http;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Mode.IntegrationTests;
+
+/// <summary>
+/// The seed's tutorial as a real process: start lines, HTTP and WebSocket answers, signals, exit codes.
+/// Runs the NativeAOT binary when .ci/run names it in MODE_TUTORIAL_BINARY, else the JIT build.
+/// </summary>
+public class TutorialTests
+{
+    private static readonly string[] s_startLines =
+    [
+        "[^Worker]: Starting...",
+        "[^-AppService]: Starting...",
+        "[^--Websockets]: Starting...",
+        "[^--Webserver]: Starting...",
+        "[^--Webserver]: Serving on port",
+        "[^--UserCache]: Starting...",
+    ];
+
+    private static readonly string[] s_stopLines =
+    [
+        "[^Worker]: Stopping on signal received...",
+        "[^Worker]: Stopping...",
+        "[^-AppService]: Stopping...",
+        "[^--UserCache]: Stopping...",
+        "[^--Webserver]: Stopping...",
+        "[^--Webserver]: Closing server",
+        "[^--Webserver]: Waiting for server to close handle",
+        "[^--Webserver]: Shutting down web application",
+        "[^--Webserver]: Waiting for handler to shut down",
+        "[^--Webserver]: Cleanup",
+        "[^--Websockets]: Stopping...",
+    ];
+
+    private static async Task<(TutorialProcess Process, int Web, int Websocket)> StartedAsync(params string[] extra)
+    {
+        // A port found free can be taken again before the tutorial binds it: try a few times.
+        for (var attempt = 1; ; attempt++)
+        {
+            var (web, websocket) = TutorialProcess.FreePorts();
+            var process = TutorialProcess.Start(["--port", $"{web}", "--websocket-port", $"{websocket}", .. extra]);
+            var line = await process.WaitForAnyLineAsync("App is running", "Error while starting");
+            if (line.Contains("App is running", StringComparison.Ordinal))
+            {
+                return (process, web, websocket);
+            }
+
+            var output = process.Output;
+            await process.DisposeAsync();
+            Assert.True(attempt < 3 && output.Contains("in use", StringComparison.OrdinalIgnoreCase), "The tutorial failed to start:\n" + output);
+        }
+    }
+
+    private static void AssertInOrder(IReadOnlyList<string> messages, string[] expected, string output)
+    {
+        var at = 0;
+        foreach (var message in messages)
+        {
+            if (at < expected.Length && message.StartsWith(expected[at], StringComparison.Ordinal))
+            {
+                at++;
+            }
+        }
+
+        Assert.True(at == expected.Length, $"Missing or out of order: '{(at < expected.Length ? expected[at] : "")}'. Output:\n{output}");
+    }
+
+    [Fact]
+    public async Task Tutorial_ServesHttpAndWebSockets_AndStopsInReverseOrderOnSigint()
+    {
+        var (process, web, websocket) = await StartedAsync();
+        await using var _ = process;
+        Assert.False(process.IgnoresSigInt(), "The test host passes an ignored SIGINT on to its children (started as a background job without job control?); Ctrl-C cannot be tested.");
+        AssertInOrder(process.LogMessages, s_startLines, process.Output);
+        Assert.Equal(["App is starting", "STARTING WEBSOCKET SERVER"], process.Stdout.Take(2));
+
+        using var http = new HttpClient { Timeout = TutorialProcess.Timeout };
+        var hello = await http.GetStringAsync(new Uri($"http://127.0.0.1:{web}/"));
+        Assert.StartsWith("Hello from Mode for .NET: Webserver on thread ", hello);
+        var user = await http.GetStringAsync(new Uri($"http://127.0.0.1:{web}/users/7"));
+        Assert.Equal("{\"id\":\"7\",\"name\":\"user-7\"}\n", user);
+        var missing = await http.GetAsync(new Uri($"http://127.0.0.1:{web}/nope"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+
+        using (var socket = new ClientWebSocket())
+        {
+            using var timeout = new CancellationTokenSource(TutorialProcess.Timeout);
+            await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{websocket}/"), timeout.Token);
+            await socket.SendAsync("hello, mode"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            var buffer = new byte[256];
+            var received = await socket.ReceiveAsync(buffer, timeout.Token);
+            Assert.Equal("hello, mode", Encoding.UTF8.GetString(buffer, 0, received.Count));
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+        }
+
+        process.Signal(TutorialProcess.SigInt);
+
+        Assert.Equal(0, await process.WaitForExitAsync());
+        AssertInOrder(process.LogMessages, s_stopLines, process.Output);
+    }
+
+    [Fact]
+    public async Task Tutorial_AtDebugLevel_PrintsTheSeedsStoppedLinesInOrder()
+    {
+        var (process, _, _) = await StartedAsync("--loglevel", "debug");
+        await using var _ = process;
+
+        process.Signal(TutorialProcess.SigTerm);
+
+        Assert.Equal(0, await process.WaitForExitAsync());
+        AssertInOrder(
+            process.LogMessages,
+            [
+                "[^Worker]: Stopping on signal received...",
+                "[^--UserCache]: Stopping...",
+                "[^--UserCache]: -Stopped!",
+                "[^--Webserver]: Stopping...",
+                "[^--Webserver]: Cleanup",
+                "[^--Webserver]: -Stopped!",
+                "[^--Websockets]: Stopping...",
+                "[^--Websockets]: -Stopped!",
+                "[^-AppService]: -Stopped!",
+                "[^Worker]: -Stopped!",
+            ],
+            process.Output);
+    }
+
+    [Fact]
+    public async Task Tutorial_Crash_LogsTheLabelAndExitsWith1()
+    {
+        var (web, websocket) = TutorialProcess.FreePorts();
+        await using var process = TutorialProcess.Start("--port", $"{web}", "--websocket-port", $"{websocket}", "--crash-after-start");
+
+        Assert.Equal(1, await process.WaitForExitAsync());
+
+        await process.WaitForLineAsync("[^--UserCache]: Crashed reason=InvalidOperationException: crash requested by --crash-after-start");
+        await process.WaitForLineAsync("We experienced a crash!");
+        AssertInOrder(process.LogMessages, ["[^--UserCache]: Stopping...", "[^--Webserver]: Stopping...", "[^--Websockets]: Stopping..."], process.Output);
+    }
+
+    [Fact]
+    public async Task Tutorial_PortInUse_FailsToStart_StopsWhatStarted_AndExitsWith1()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var taken = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            var (_, websocket) = TutorialProcess.FreePorts();
+            await using var process = TutorialProcess.Start("--port", $"{taken}", "--websocket-port", $"{websocket}");
+
+            Assert.Equal(1, await process.WaitForExitAsync());
+
+            await process.WaitForLineAsync("[^Worker]: Error while starting Webserver");
+            AssertInOrder(process.LogMessages, ["[^--Webserver]: Starting...", "[^Worker]: Stopping...", "[^--Webserver]: Stopping...", "[^--Websockets]: Stopping..."], process.Output);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Theory]
+    [InlineData("--bogus", "error: unknown option '--bogus'")]
+    [InlineData("--port=http", "error: invalid value 'http' for --port")]
+    [InlineData("--graph=out.png", "error: invalid value 'out.png' for --graph")]
+    public async Task Tutorial_BadArguments_PrintUsageAndExitWith2(string argument, string error)
+    {
+        await using var process = TutorialProcess.Start(argument);
+
+        Assert.Equal(2, await process.WaitForExitAsync());
+
+        await process.WaitForLineAsync(error);
+        await process.WaitForLineAsync("Usage: Tutorial [options]");
+        Assert.Empty(process.Stdout);
+    }
+
+    [Fact]
+    public async Task Tutorial_Help_ListsTheWorkersAndTheTutorialsOptions()
+    {
+        await using var process = TutorialProcess.Start("--help");
+
+        Assert.Equal(0, await process.WaitForExitAsync());
+
+        var usage = string.Join("\n", process.Stdout);
+        Assert.Contains("--loglevel LEVEL", usage);
+        Assert.Contains("--port PORT", usage);
+        Assert.Contains("--graph FILE", usage);
+        Assert.DoesNotContain("--crash-after-start", usage);
+    }
+
+    [Fact]
+    public async Task Tutorial_SecondSigint_DuringAStuckStop_ForcesExitWith130()
+    {
+        var (process, _, _) = await StartedAsync("--hang-on-stop");
+        await using var _ = process;
+
+        process.Signal(TutorialProcess.SigInt);
+        await process.WaitForLineAsync("Hanging in OnStopAsync");
+        process.Signal(TutorialProcess.SigInt);
+
+        Assert.Equal(130, await process.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task Tutorial_Sigusr1_PrintsTheServiceTree_AndKeepsRunning()
+    {
+        var (process, _, _) = await StartedAsync();
+        await using var _ = process;
+
+        process.Signal(10);
+        await process.WaitForLineAsync("Service tree (SIGUSR1):");
+        var webserver = await process.WaitForLineAsync("    Webserver [Running] thread=");
+        await process.WaitForLineAsync("  AppService [Running]");
+
+        Assert.Contains("tasks=[Webserver.serve]", webserver);
+        process.Signal(TutorialProcess.SigTerm);
+        Assert.Equal(0, await process.WaitForExitAsync());
+    }
+
+    [Theory]
+    [InlineData(".dot", "digraph dependencies {", "n0 -> n1;")]
+    [InlineData(".mmd", "flowchart TD", "n0 --> n1")]
+    public async Task Tutorial_Graph_WritesTheBeaconTree(string extension, string header, string edge)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "mode-graph-" + Guid.NewGuid().ToString("N") + extension);
+        try
+        {
+            var (process, _, _) = await StartedAsync("--graph", path);
+            await using var _ = process;
+            process.Signal(TutorialProcess.SigTerm);
+            Assert.Equal(0, await process.WaitForExitAsync());
+
+            var graph = await File.ReadAllTextAsync(path);
+            Assert.StartsWith(header, graph);
+            Assert.Contains(edge, graph);
+            foreach (var label in new[] { "Worker", "AppService", "Websockets", "Webserver", "UserCache" })
+            {
+                Assert.Contains($"\"{label}\"", graph);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
