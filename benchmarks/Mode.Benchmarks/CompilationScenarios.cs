@@ -49,6 +49,9 @@ internal static class CompilationScenarios
             var trees = Sources(n);
             var without = new List<double>();
             var with = new List<double>();
+            var parts = new List<double[]>();
+            GeneratorDriver? lastDriver = null;
+            Compilation? lastInput = null;
             for (var r = 0; r < reps; r++)
             {
                 Collect();
@@ -57,10 +60,13 @@ internal static class CompilationScenarios
                 var t1 = Stopwatch.GetTimestamp();
                 Collect();
                 var t2 = Stopwatch.GetTimestamp();
-                var (_, _, _, driverDiagnostics) = await CompileWithToolingAsync(tooling, trees, references).ConfigureAwait(false);
+                var run = await CompileWithToolingAsync(tooling, trees, references).ConfigureAwait(false);
                 var t3 = Stopwatch.GetTimestamp();
                 without.Add(ElapsedMs(t0, t1));
                 with.Add(ElapsedMs(t2, t3));
+                parts.Add(run.PartsMs);
+                (lastDriver, lastInput) = (run.Driver, run.Input);
+                var driverDiagnostics = run.Diagnostics;
 
                 if (driverDiagnostics.FirstOrDefault(static d => d.Severity == DiagnosticSeverity.Error) is { } error)
                 {
@@ -82,10 +88,10 @@ internal static class CompilationScenarios
                 Ms(w),
                 Ms(wo) + " (without)",
                 "—",
-                $"{Times(ratio)} without; {tooling.Description}",
+                $"{Times(ratio)} without (generator {Ms(Median(parts.Select(static p => p[0])))}, analyzers {Ms(Median(parts.Select(static p => p[1])))}, emit {Ms(Median(parts.Select(static p => p[2])))}; slowest analyzer: {tooling.SlowestAnalyzer}); {tooling.Description}",
                 "≤ 1.3× without",
                 YesNo(ratio <= 1.3)));
-            rows.Add(await CachingRowAsync(tooling, trees, references, n).ConfigureAwait(false));
+            rows.Add(CachingRow(lastDriver!, lastInput!, n));
         }
 
         return rows;
@@ -101,10 +107,10 @@ internal static class CompilationScenarios
         "≤ 1.3× without; an unrelated edit re-runs nothing",
         "n/a");
 
-    private static async Task<Row> CachingRowAsync(Tooling tooling, SyntaxTree[] trees, MetadataReference[] references, int n)
+    /// <summary>Edits the unrelated file of the last measured compilation and runs its generator driver again.</summary>
+    private static Row CachingRow(GeneratorDriver driver, Compilation compilation, int n)
     {
         // The edit applies to the user's compilation (without the generated files), as in an IDE.
-        var (driver, compilation, _, _) = await CompileWithToolingAsync(tooling, trees, references).ConfigureAwait(false);
         var unrelated = compilation.SyntaxTrees.First(static t => t.FilePath.EndsWith("Unrelated.cs", StringComparison.Ordinal));
         var edited = compilation.ReplaceSyntaxTree(unrelated, unrelated.WithChangedText(
             Microsoft.CodeAnalysis.Text.SourceText.From(UnrelatedSource(2), Encoding.UTF8)));
@@ -138,23 +144,41 @@ internal static class CompilationScenarios
             YesNo(rerun == 0 && outputs.Length > 0));
     }
 
-    private static async Task<(GeneratorDriver Driver, Compilation Input, Compilation Output, ImmutableArray<Diagnostic> Diagnostics)> CompileWithToolingAsync(
+    /// <returns>The driver, the input and output compilations, the diagnostics, and the milliseconds
+    /// spent in the generator, the analyzers and the emit.</returns>
+    private static async Task<(GeneratorDriver Driver, Compilation Input, Compilation Output, ImmutableArray<Diagnostic> Diagnostics, double[] PartsMs)> CompileWithToolingAsync(
         Tooling tooling, SyntaxTree[] trees, MetadataReference[] references)
     {
+        var t0 = Stopwatch.GetTimestamp();
         var compilation = Compile(trees, references);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             tooling.Generators,
             parseOptions: (CSharpParseOptions)trees[0].Options,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var updated, out var diagnostics);
+        var t1 = Stopwatch.GetTimestamp();
         if (!tooling.Analyzers.IsEmpty)
         {
-            var withAnalyzers = updated.WithAnalyzers(tooling.Analyzers);
+            var withAnalyzers = updated.WithAnalyzers(
+                tooling.Analyzers,
+                new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: true));
             diagnostics = diagnostics.AddRange(await withAnalyzers.GetAnalyzerDiagnosticsAsync().ConfigureAwait(false));
+            var slowest = TimeSpan.Zero;
+            foreach (var analyzer in tooling.Analyzers)
+            {
+                var time = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).ConfigureAwait(false)).ExecutionTime;
+                if (time > slowest)
+                {
+                    slowest = time;
+                    tooling.SlowestAnalyzer = $"{analyzer.GetType().Name} {Ms(time.TotalMilliseconds)}";
+                }
+            }
         }
 
+        var t2 = Stopwatch.GetTimestamp();
         Emit(updated);
-        return (driver, compilation, updated, diagnostics);
+        var t3 = Stopwatch.GetTimestamp();
+        return (driver, compilation, updated, diagnostics, [ElapsedMs(t0, t1), ElapsedMs(t1, t2), ElapsedMs(t2, t3)]);
     }
 
     private static CSharpCompilation Compile(SyntaxTree[] trees, MetadataReference[] references) =>
@@ -245,6 +269,9 @@ internal static class CompilationScenarios
     private sealed record Tooling(ImmutableArray<ISourceGenerator> Generators, ImmutableArray<DiagnosticAnalyzer> Analyzers, string Description)
     {
         public bool Available => !Generators.IsEmpty && !Analyzers.IsEmpty;
+
+        /// <summary>The analyzer that took longest in the last run, with its execution time (Roslyn's telemetry).</summary>
+        public string SlowestAnalyzer { get; set; } = "n/a";
 
         public static Tooling Load()
         {
