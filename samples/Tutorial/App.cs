@@ -8,7 +8,7 @@ namespace Tutorial;
 /// </summary>
 public sealed class AppService(App app) : Service
 {
-    protected override IEnumerable<IService> OnInitDependencies() => [app.Websockets, app.Webserver, app.UserCache];
+    protected override IEnumerable<IService> OnInitDependencies() => [app.Websockets, app.Webserver, app.UserCacheNode];
 
     protected override async ValueTask OnStartAsync(CancellationToken cancellationToken)
     {
@@ -51,6 +51,7 @@ public sealed class App : ServiceProxy
     private readonly Lazy<Websockets> _websockets;
     private readonly Lazy<Webserver> _webserver;
     private readonly Lazy<UserCache> _userCache;
+    private readonly Lazy<IService> _userCacheNode;
 
     public App()
     {
@@ -58,6 +59,12 @@ public sealed class App : ServiceProxy
         _websockets = new(() => new Websockets(WebsocketPort, WebBind) { HangOnStop = HangOnStop });
         _webserver = new(() => new Webserver(WebPort, WebBind, UserCache));
         _userCache = new(() => new UserCache { CrashAfterStart = CrashAfterStart });
+        _userCacheNode = new(() => Supervise switch
+        {
+            "one-for-one" => new OneForOneSupervisor([UserCache]),
+            "crashing" => new CrashingSupervisor([UserCache]),
+            _ => UserCache,
+        });
     }
 
     /// <summary>The web server's port (<c>--port</c>).</summary>
@@ -75,6 +82,12 @@ public sealed class App : ServiceProxy
     internal bool CrashAfterStart { get; set; }
 
     internal bool HangOnStop { get; set; }
+
+    /// <summary>A supervisor strategy for UserCache (<c>--supervise</c>), or <see langword="null"/>.</summary>
+    internal string? Supervise { get; set; }
+
+    /// <summary>UserCache, or the supervisor around it.</summary>
+    internal IService UserCacheNode => _userCacheNode.Value;
 
     internal string WebHost => WebBind == "+" ? "localhost" : WebBind;
 

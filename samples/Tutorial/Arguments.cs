@@ -22,6 +22,11 @@ internal static class Arguments
         _ => value,
     };
 
+    public static string Strategy(string value) =>
+        value is "one-for-one" or "crashing"
+            ? value
+            : throw new FormatException("the strategy must be one-for-one or crashing");
+
     public static string GraphFile(string value) =>
         value.EndsWith(".dot", StringComparison.OrdinalIgnoreCase) || value.EndsWith(".mmd", StringComparison.OrdinalIgnoreCase)
             ? value

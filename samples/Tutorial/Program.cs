@@ -17,8 +17,10 @@ worker.CommandLine.AddOption("--bind", "HOST", "address to serve on (default 127
 worker.CommandLine.AddOption("--websocket-port", "PORT", "WebSocket echo server port (default 8001)", v => app.WebsocketPort = Arguments.Port(v));
 worker.CommandLine.AddOption("--graph", "FILE", "write the service graph at start: FILE.dot (Graphviz) or FILE.mmd (Mermaid)", v => app.GraphFile = Arguments.GraphFile(v));
 
-// For the integration tests only (not in --help): a crash once started, a stop that never ends.
+// For the integration tests only (not in --help): a crash once started, a supervisor around
+// UserCache, a stop that never ends.
 worker.CommandLine.AddFlag("--crash-after-start", "crash UserCache once everything has started", () => app.CrashAfterStart = true, hidden: true);
+worker.CommandLine.AddOption("--supervise", "STRATEGY", "run UserCache under a one-for-one or crashing supervisor", v => app.Supervise = Arguments.Strategy(v), hidden: true);
 worker.CommandLine.AddFlag("--hang-on-stop", "make Websockets' stop hang (a second Ctrl-C forces the exit)", () => app.HangOnStop = true, hidden: true);
 
 return worker.ExecuteFromCommandLine(args);

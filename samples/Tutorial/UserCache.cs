@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Mode;
 
 namespace Tutorial;
@@ -39,7 +40,12 @@ public sealed partial class UserCache : Service
 
     protected override ValueTask OnStartedAsync(CancellationToken cancellationToken)
     {
-        if (CrashAfterStart)
+        if (RestartCount > 0)
+        {
+            Log.LogInformation("Back after restart #{Count}", RestartCount);
+        }
+
+        if (CrashAfterStart && RestartCount == 0)
         {
             AddFuture(CrashSoonAsync(), "UserCache.crash");
         }

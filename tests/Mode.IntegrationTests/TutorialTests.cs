@@ -142,6 +142,36 @@ public class TutorialTests
     }
 
     [Fact]
+    public async Task Tutorial_SupervisedCrash_IsRestarted_AndTheProcessKeepsServing()
+    {
+        var (process, web, _) = await StartedAsync("--supervise", "one-for-one", "--crash-after-start");
+        await using var _ = process;
+
+        await process.WaitForLineAsync("[^---UserCache]: Crashed reason=InvalidOperationException: crash requested by --crash-after-start");
+        await process.WaitForLineAsync("[^--OneForOneSupervisor]: Restarting dead UserCache! Last crash reason: InvalidOperationException(crash requested by --crash-after-start)");
+        await process.WaitForLineAsync("[^---UserCache]: Back after restart #1");
+        AssertInOrder(process.LogMessages, ["[^---UserCache]: Starting...", "[^--OneForOneSupervisor]: Restarting dead UserCache!", "[^---UserCache]: Stopping...", "[^---UserCache]: Starting...", "[^---UserCache]: Back after restart #1"], process.Output);
+        using var http = new HttpClient();
+        var user = await http.GetStringAsync(new Uri($"http://127.0.0.1:{web}/users/7"));
+        Assert.Contains("user-7", user, StringComparison.Ordinal);
+
+        process.Signal(TutorialProcess.SigInt);
+        Assert.Equal(0, await process.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task Tutorial_CrashUnderCrashingSupervisor_StopsEverything_AndExitsWith1()
+    {
+        var (process, _, _) = await StartedAsync("--supervise", "crashing", "--crash-after-start");
+        await using var _ = process;
+
+        Assert.Equal(1, await process.WaitForExitAsync());
+
+        await process.WaitForLineAsync("[^---UserCache]: Crashed reason=InvalidOperationException: crash requested by --crash-after-start");
+        AssertInOrder(process.LogMessages, ["[^Worker]: Stopping...", "[^--CrashingSupervisor]: Stopping...", "[^--Webserver]: Stopping...", "[^--Websockets]: Stopping..."], process.Output);
+    }
+
+    [Fact]
     public async Task Tutorial_PortInUse_FailsToStart_StopsWhatStarted_AndExitsWith1()
     {
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
