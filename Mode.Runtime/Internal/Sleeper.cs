@@ -85,7 +85,8 @@ internal sealed class Sleeper : IValueTaskSource<bool>
             _userRegistration = cancellationToken.UnsafeRegister(s_onCancel, this);
         }
 
-        _timer.Change(delay < s_maxChunk ? delay : s_maxChunk, Timeout.InfiniteTimeSpan);
+        // The timer is armed in OnCompleted, once the awaiter's continuation is in place: a clock that
+        // fires at once (a test's manual clock, advanced from another thread) then always finds it.
         if (_owner.IsStopping)
         {
             // A stop that raced with arming: its wake-up may have passed before _armed was set.
@@ -160,6 +161,23 @@ internal sealed class Sleeper : IValueTaskSource<bool>
 
     ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _core.GetStatus(token);
 
-    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    {
         _core.OnCompleted(continuation, state, token, flags);
+        if (Volatile.Read(ref _armed) == 0)
+        {
+            return;
+        }
+
+        var left = _delay - _timerProvider!.GetElapsedTime(_armedAt);
+        if (left > TimeSpan.Zero)
+        {
+            _timer?.Change(left < s_maxChunk ? left : s_maxChunk, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            // Already due (awaited late): complete off this call, never inside the awaiter's registration.
+            ThreadPool.UnsafeQueueUserWorkItem(static sleeper => sleeper.OnTimer(), this, preferLocal: true);
+        }
+    }
 }
