@@ -501,14 +501,20 @@ public abstract partial class Service
         return pending is null ? Task.CompletedTask : WaitBackgroundWorkAsync(pending);
     }
 
-    private async Task WaitBackgroundWorkAsync(List<BackgroundEntry> pending)
+    /// <summary>Waits for <paramref name="task"/> at most <see cref="ShutdownTimeout"/> on the service's clock.</summary>
+    /// <returns><see langword="true"/> if it completed in time.</returns>
+    private async Task<bool> CompletesWithinShutdownTimeoutAsync(Task task)
     {
-        var all = Task.WhenAll(pending.Select(static e => e.Task));
         using var timeout = new CancellationTokenSource();
         var delay = Task.Delay(ShutdownTimeout, TimeProvider, timeout.Token);
-        var first = await Task.WhenAny(all, delay).ConfigureAwait(ContinueOnCapturedContext);
+        var first = await Task.WhenAny(task, delay).ConfigureAwait(ContinueOnCapturedContext);
         timeout.Cancel();
-        if (first == all)
+        return first == task;
+    }
+
+    private async Task WaitBackgroundWorkAsync(List<BackgroundEntry> pending)
+    {
+        if (await CompletesWithinShutdownTimeoutAsync(Task.WhenAll(pending.Select(static e => e.Task))).ConfigureAwait(ContinueOnCapturedContext))
         {
             return;
         }

@@ -330,12 +330,7 @@ public abstract partial class Service
         }
 
         LogDebug("Waiting for shutdown");
-        var signalled = _shutdownSignal.WaitAsync();
-        using var timeout = new CancellationTokenSource();
-        var delay = Task.Delay(ShutdownTimeout, TimeProvider, timeout.Token);
-        var first = await Task.WhenAny(signalled, delay).ConfigureAwait(ContinueOnCapturedContext);
-        timeout.Cancel();
-        if (first != signalled)
+        if (!await CompletesWithinShutdownTimeoutAsync(_shutdownSignal.WaitAsync()).ConfigureAwait(ContinueOnCapturedContext))
         {
             Log.LogWarning(
                 "Timed out after {Timeout} waiting for SetShutdown(); continuing the stop",
