@@ -9,7 +9,7 @@ internal sealed record RunOptions(string Mode, int[] Sizes, int Warmups, int Rep
     public static RunOptions Parse(string[] args)
     {
         var parsed = ParseMode(args);
-        // For profiling: MODE_BENCH_REPEATS / MODE_BENCH_SIZES override the mode's defaults.
+        // For profiling: MODE_BENCH_REPEATS / MODE_BENCH_SIZES / MODE_BENCH_COMPILATION_SIZES override the mode's defaults.
         if (int.TryParse(Environment.GetEnvironmentVariable("MODE_BENCH_REPEATS"), out var repeats) && repeats > 0)
         {
             parsed = parsed with { Repeats = repeats };
@@ -18,6 +18,11 @@ internal sealed record RunOptions(string Mode, int[] Sizes, int Warmups, int Rep
         if (Environment.GetEnvironmentVariable("MODE_BENCH_SIZES") is { Length: > 0 } sizes)
         {
             parsed = parsed with { Sizes = sizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() };
+        }
+
+        if (Environment.GetEnvironmentVariable("MODE_BENCH_COMPILATION_SIZES") is { Length: > 0 } compilationSizes)
+        {
+            parsed = parsed with { CompilationSizes = compilationSizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() };
         }
 
         return parsed;
