@@ -49,7 +49,17 @@ public sealed class BlockingCallInAsyncHookAnalyzer : DiagnosticAnalyzer
             }
 
             var known = new KnownSymbols(start.Compilation, symbols);
-            start.RegisterOperationBlockAction(c => AnalyzeBlock(c, known));
+            // Operation blocks only for the members of services: registered per type, the driver
+            // builds no operation tree for the rest of the compilation.
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    if (symbols.IsService((INamedTypeSymbol)symbolStart.Symbol))
+                    {
+                        symbolStart.RegisterOperationBlockAction(c => AnalyzeBlock(c, known));
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 

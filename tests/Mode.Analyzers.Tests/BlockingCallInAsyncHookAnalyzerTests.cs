@@ -215,6 +215,41 @@ public class BlockingCallInAsyncHookAnalyzerTests
             """);
 
     [Fact]
+    public Task Analyze_ServiceNestedInPlainClass_Reports() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public class Plain
+            {
+                public async Task WorkAsync() { Thread.Sleep(1); await Task.Yield(); }
+
+                public partial class Inner : Service
+                {
+                    protected override async ValueTask OnStartAsync(CancellationToken cancellationToken)
+                    {
+                        [|Thread.Sleep(1)|];
+                        await Task.Yield();
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_ServiceThroughGenericBase_Reports() =>
+        AnalyzerVerifier.VerifyAsync(Id, """
+            public abstract class Base<T> : Service
+            {
+            }
+
+            public partial class App : Base<int>
+            {
+                protected override async ValueTask OnStopAsync(CancellationToken cancellationToken)
+                {
+                    [|Thread.Sleep(1)|];
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    [Fact]
     public Task Analyze_ResultAfterAwait_NoDiagnostic() =>
         VerifyInHookAsync("var t = Task.Run(() => 1); await t; var n = t.Result; t.Wait(); t.GetAwaiter().GetResult();");
 
