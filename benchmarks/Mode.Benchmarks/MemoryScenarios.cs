@@ -33,8 +33,8 @@ internal static class MemoryScenarios
                 Bytes(bare),
                 Bytes(host),
                 $"{Times(ratio)} bare; Python Mode: 15,600 B",
-                "≤ 1.3× bare",
-                YesNo(ratio <= 1.3)));
+                "≤ 1.3× bare (bar: ≤ 1.7× bare, ≤ 1/10 of Python Mode, per loop ≤ 1.4× the Host's)",
+                YesNo(ratio <= 1.3, ratio <= 1.7 && mode <= 15_600 / 10.0 && mode / 2 <= 1.4 * host)));
         }
 
         return rows;
