@@ -13,15 +13,16 @@ namespace Mode.Benchmarks;
 
 /// <summary>
 /// The cost of the Mode generator and analyzers on a compilation of N annotated services, against
-/// the same compilation without them, in-process (<see cref="CSharpGeneratorDriver"/>,
-/// <see cref="CompilationWithAnalyzers"/>, <c>Emit</c>, one after the other: the CPU work, split);
-/// then whether an unrelated edit re-runs any of the generator's work, and whether the generator's
-/// time grows linearly with N.
+/// the same compilation without them, measured two ways: in-process (<see cref="CSharpGeneratorDriver"/>,
+/// <see cref="CompilationWithAnalyzers"/>, <c>Emit</c>, one after the other: the CPU work, split) and
+/// as a real build (the SDK's csc.dll as a process: the wall time); then whether an unrelated edit
+/// re-runs any of the generator's work, and whether the generator's time grows linearly with N.
 /// </summary>
 /// <remarks>
 /// The generator and the analyzers are loaded from the built <c>Mode.Generators.dll</c> and
 /// <c>Mode.Analyzers.dll</c> the way the compiler loads them (<see cref="AnalyzerFileReference"/>),
-/// so the scenario measures whatever those projects contain, with no code change here. Set <c>MODE_BENCH_TOOLING_DIR</c> to a folder holding other builds of
+/// and csc is given the same two files, so the scenario measures whatever those projects contain,
+/// with no code change here. Set <c>MODE_BENCH_TOOLING_DIR</c> to a folder holding other builds of
 /// the two DLLs to measure those. The generator driver runs without step tracking, as csc and the IDE
 /// run it: tracking is a test-only feature whose bookkeeping grows faster than linearly with the
 /// number of items in a collected step, so it is used only for the step-level check at small N.
@@ -32,7 +33,7 @@ internal static class CompilationScenarios
     private const int TrackedCheckMaxServices = 1_000;
 
     /// <summary>Runs the scenario at each of the run's compilation sizes.</summary>
-    /// <returns>Per N: the in-process row and the incremental row(s); then the linearity row.</returns>
+    /// <returns>Per N: the in-process row, the real build row, the incremental row(s); then the linearity row.</returns>
     public static async Task<IEnumerable<Row>> RunAsync(RunOptions options)
     {
         var tooling = Tooling.Load();
@@ -52,28 +53,52 @@ internal static class CompilationScenarios
             await CompileWithToolingAsync(tooling, warmUp, references).ConfigureAwait(false);
         }
 
-        var generatorTimes = new List<(int N, double Ms)>();
-        foreach (var n in options.CompilationSizes)
+        var csc = !tooling.Available ? CscBuild.Skipped("the generator and analyzers are not built")
+            : options.Mode == "smoke" ? CscBuild.Skipped("not run in a smoke run (--quick and the full run measure it)")
+            : CscBuild.Find();
+        var scratch = Path.Combine(Path.GetTempPath(), $"mode-bench-csc-{Environment.ProcessId}");
+        try
         {
-            var trees = Sources(n);
-            var (inProcess, generatorMs, driver, input) = await InProcessAsync(options, tooling, trees, references, n).ConfigureAwait(false);
-            rows.Add(inProcess);
-            if (!tooling.Available)
+            if (csc.Missing is null)
             {
-                continue;
+                // Warm-up, once: the page cache holds csc, the reference pack and the tooling afterwards.
+                var rsp = csc.WriteProject(Path.Combine(scratch, "warm-up"), warmUp);
+                await csc.RunAsync(rsp, "/out:without.dll").ConfigureAwait(false);
+                await csc.RunAsync(rsp, [.. tooling.AnalyzerArguments, "/out:with.dll"]).ConfigureAwait(false);
             }
 
-            generatorTimes.Add((n, generatorMs));
-            rows.Add(CachingRow(driver!, input!, n));
-            if (n <= TrackedCheckMaxServices)
+            var generatorTimes = new List<(int N, double Ms, double CscSeconds)>();
+            foreach (var n in options.CompilationSizes)
             {
-                rows.Add(TrackedCachingRow(tooling, input!, n));
+                var trees = Sources(n);
+                var (inProcess, generatorMs, driver, input) = await InProcessAsync(options, tooling, trees, references, n).ConfigureAwait(false);
+                rows.Add(inProcess);
+                if (!tooling.Available)
+                {
+                    continue;
+                }
+
+                var (realBuild, cscGeneratorSeconds) = await RealBuildAsync(options, csc, tooling, trees, Path.Combine(scratch, n.ToString(CultureInfo.InvariantCulture)), n).ConfigureAwait(false);
+                rows.Add(realBuild);
+                generatorTimes.Add((n, generatorMs, cscGeneratorSeconds));
+                rows.Add(CachingRow(driver!, input!, n));
+                if (n <= TrackedCheckMaxServices)
+                {
+                    rows.Add(TrackedCachingRow(tooling, input!, n));
+                }
+            }
+
+            if (generatorTimes.Count >= 2)
+            {
+                rows.Add(LinearityRow(generatorTimes.MinBy(static g => g.N), generatorTimes.MaxBy(static g => g.N)));
             }
         }
-
-        if (generatorTimes.Count >= 2)
+        finally
         {
-            rows.Add(LinearityRow(generatorTimes.MinBy(static g => g.N), generatorTimes.MaxBy(static g => g.N)));
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
         }
 
         return rows;
@@ -147,9 +172,63 @@ internal static class CompilationScenarios
             $"{Times(w / wo)} without; generator {Ms(Median(generator))}, analyzers {Ms(Median(parts.Select(static p => p[1])))}, emit {Ms(Median(parts.Select(static p => p[2])))} " +
             $"(step tracking off, as in csc and the IDE; csc runs analyzers alongside emit and shares their binding, so this sum is not a build's time); " +
             $"slowest analyzer: {tooling.SlowestAnalyzer}; {tooling.Description}",
-            "— (CPU split, not a build's time)",
+            "— (the real build row carries ≤ 1.3×)",
             "—");
         return (row, Median(generator), lastDriver, lastInput);
+    }
+
+    /// <summary>
+    /// The real build row: csc on the same sources with and without <c>/analyzer:</c> for the two DLLs,
+    /// alternated, median; then once more with <c>/reportanalyzer</c> (not timed) for csc's own split.
+    /// </summary>
+    /// <returns>The row, and the generator's execution time by csc's report (seconds; NaN if not run).</returns>
+    private static async Task<(Row Row, double CscGeneratorSeconds)> RealBuildAsync(
+        RunOptions options, CscBuild csc, Tooling tooling, SyntaxTree[] trees, string folder, int n)
+    {
+        const string Scenario = "generator + analyzers on N annotated services: real build (the SDK's csc.dll as a process, wall time)";
+        if (csc.Missing is not null)
+        {
+            return (new Row(Scenario, Count(n), csc.IsSkipped ? "not run" : "not available", "—", "—", csc.Missing, "≤ 1.3× without", "n/a"), double.NaN);
+        }
+
+        var rsp = csc.WriteProject(folder, trees);
+        var reps = options.Mode == "full" ? 3 : 1;
+        var without = new List<double>();
+        var with = new List<double>();
+        for (var r = 0; r < reps; r++)
+        {
+            // Alternate which goes first, so that a change in the machine's load hits both alike.
+            for (var k = 0; k < 2; k++)
+            {
+                if ((r + k) % 2 == 0)
+                {
+                    without.Add((await csc.RunAsync(rsp, "/out:without.dll").ConfigureAwait(false)).WallMs);
+                }
+                else
+                {
+                    with.Add((await csc.RunAsync(rsp, [.. tooling.AnalyzerArguments, "/out:with.dll"]).ConfigureAwait(false)).WallMs);
+                }
+            }
+        }
+
+        var (_, report) = await csc.RunAsync(rsp, [.. tooling.AnalyzerArguments, "/reportanalyzer", "/out:report.dll"]).ConfigureAwait(false);
+        var (generatorSeconds, analyzerSeconds) = CscBuild.ReadReport(report);
+        var warnings = report.Split('\n').Count(static l => l.Contains(": warning ", StringComparison.Ordinal));
+        Directory.Delete(folder, recursive: true);
+        var (w, wo) = (Median(with), Median(without));
+        var ratio = w / wo;
+        return (new Row(
+            Scenario,
+            Count(n),
+            Ms(w),
+            Ms(wo) + " (without)",
+            "—",
+            $"{Times(ratio)} without; generator {Seconds(generatorSeconds)}, analyzers {Seconds(analyzerSeconds)} (csc's own report, /reportanalyzer); " +
+            $"median of {reps}, alternated; {(warnings > 0 ? $"{warnings} warning(s) with the tooling; " : "")}{csc.Description}",
+            "≤ 1.3× without",
+            YesNo(ratio <= 1.3)), generatorSeconds);
+
+        static string Seconds(double s) => double.IsNaN(s) ? "n/a" : s.ToString("0.000", CultureInfo.InvariantCulture) + " s";
     }
 
     private static Row NotAvailable(string n, string without, Tooling tooling) => new(
@@ -238,17 +317,18 @@ internal static class CompilationScenarios
     }
 
     /// <summary>The generator's time (untracked) at the largest N against the smallest: linear means the ratio of the Ns.</summary>
-    private static Row LinearityRow((int N, double Ms) small, (int N, double Ms) large)
+    private static Row LinearityRow((int N, double Ms, double CscSeconds) small, (int N, double Ms, double CscSeconds) large)
     {
         var nRatio = (double)large.N / small.N;
         var timeRatio = large.Ms / small.Ms;
+        var cscRatio = large.CscSeconds / small.CscSeconds;
         return new Row(
             "generator alone (step tracking off), linearity: time at the largest N / at the smallest",
             $"{Count(large.N)} / {Count(small.N)}",
             Ms(large.Ms),
             Ms(small.Ms),
             "—",
-            $"{Times(timeRatio)} the time for {Times(nRatio)} the services (in-process, median)",
+            $"{Times(timeRatio)} the time for {Times(nRatio)} the services (in-process, median); csc's own report: {Times(cscRatio)}",
             $"≤ {Times(1.5 * nRatio)} (1.5 × the N ratio: linear)",
             YesNo(timeRatio <= 1.5 * nRatio));
     }
@@ -416,8 +496,8 @@ internal static class CompilationScenarios
     private static string UnrelatedSource(int value) =>
         $"namespace Bench;\n\npublic static class Unrelated\n{{\n    public const int Value = {value};\n}}\n";
 
-    /// <summary>The generator and analyzers, loaded as the compiler loads them.</summary>
-    private sealed record Tooling(ImmutableArray<ISourceGenerator> Generators, ImmutableArray<DiagnosticAnalyzer> Analyzers, string Description)
+    /// <summary>The generator and analyzers, loaded as the compiler loads them, and the <c>/analyzer:</c> arguments that give csc the same files.</summary>
+    private sealed record Tooling(ImmutableArray<ISourceGenerator> Generators, ImmutableArray<DiagnosticAnalyzer> Analyzers, string[] AnalyzerArguments, string Description)
     {
         public bool Available => !Generators.IsEmpty && !Analyzers.IsEmpty;
 
@@ -430,6 +510,7 @@ internal static class CompilationScenarios
             var loader = new IsolatedLoader();
             var generators = ImmutableArray<ISourceGenerator>.Empty;
             var analyzers = ImmutableArray<DiagnosticAnalyzer>.Empty;
+            var arguments = new List<string>();
             foreach (var name in new[] { "Mode.Generators.dll", "Mode.Analyzers.dll" })
             {
                 var path = Path.Combine(folder, name);
@@ -438,6 +519,7 @@ internal static class CompilationScenarios
                     continue;
                 }
 
+                arguments.Add("/analyzer:" + path);
                 var reference = new AnalyzerFileReference(path, loader);
                 reference.AnalyzerLoadFailed += (_, e) => Console.Error.WriteLine($"  could not load {name}: {e.Message}");
                 generators = generators.AddRange(reference.GetGenerators(LanguageNames.CSharp));
@@ -450,7 +532,7 @@ internal static class CompilationScenarios
                 description += " — Mode.Generators/Mode.Analyzers are not merged yet; this row fills in by itself once they are";
             }
 
-            return new Tooling(generators, analyzers, description);
+            return new Tooling(generators, analyzers, [.. arguments], description);
         }
     }
 
