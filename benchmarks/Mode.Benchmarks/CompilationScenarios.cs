@@ -12,18 +12,28 @@ using static Mode.Benchmarks.Measure;
 namespace Mode.Benchmarks;
 
 /// <summary>
-/// The cost of the Mode generator and analyzers on a compilation of N annotated services, driven
-/// in-process (<see cref="CSharpGeneratorDriver"/>, <see cref="CompilationWithAnalyzers"/>), against
-/// the same compilation without them; then whether an unrelated edit re-runs any generator step.
+/// The cost of the Mode generator and analyzers on a compilation of N annotated services, against
+/// the same compilation without them, measured two ways: in-process (<see cref="CSharpGeneratorDriver"/>,
+/// <see cref="CompilationWithAnalyzers"/>, <c>Emit</c>, one after the other: the CPU work, split) and
+/// as a real build (the SDK's csc.dll as a process: the wall time); then whether an unrelated edit
+/// re-runs any of the generator's work, and whether the generator's time grows linearly with N.
 /// </summary>
 /// <remarks>
 /// The generator and the analyzers are loaded from the built <c>Mode.Generators.dll</c> and
 /// <c>Mode.Analyzers.dll</c> the way the compiler loads them (<see cref="AnalyzerFileReference"/>),
-/// so the scenario measures whatever those projects contain, with no code change here. Set
-/// <c>MODE_BENCH_TOOLING_DIR</c> to a folder holding other builds of the two DLLs to measure those.
+/// and csc is given the same two files, so the scenario measures whatever those projects contain,
+/// with no code change here. Set <c>MODE_BENCH_TOOLING_DIR</c> to a folder holding other builds of
+/// the two DLLs to measure those. The generator driver runs without step tracking, as csc and the IDE
+/// run it: tracking is a test-only feature whose bookkeeping grows faster than linearly with the
+/// number of items in a collected step, so it is used only for the step-level check at small N.
 /// </remarks>
 internal static class CompilationScenarios
 {
+    /// <summary>The largest N at which the step-tracked incremental check runs (its cost is super-linear).</summary>
+    private const int TrackedCheckMaxServices = 1_000;
+
+    /// <summary>Runs the scenario at each of the run's compilation sizes.</summary>
+    /// <returns>Per N: the in-process row, the real build row, the incremental row(s); then the linearity row.</returns>
     public static async Task<IEnumerable<Row>> RunAsync(RunOptions options)
     {
         var tooling = Tooling.Load();
@@ -43,58 +53,182 @@ internal static class CompilationScenarios
             await CompileWithToolingAsync(tooling, warmUp, references).ConfigureAwait(false);
         }
 
-        foreach (var n in options.CompilationSizes)
+        var csc = !tooling.Available ? CscBuild.Skipped("the generator and analyzers are not built")
+            : options.Mode == "smoke" ? CscBuild.Skipped("not run in a smoke run (--quick and the full run measure it)")
+            : CscBuild.Find();
+        var scratch = Path.Combine(Path.GetTempPath(), $"mode-bench-csc-{Environment.ProcessId}");
+        try
         {
-            var reps = options.Mode == "full" && n < 5_000 ? 2 : 1;
-            var trees = Sources(n);
-            var without = new List<double>();
-            var with = new List<double>();
-            var parts = new List<double[]>();
-            GeneratorDriver? lastDriver = null;
-            Compilation? lastInput = null;
-            for (var r = 0; r < reps; r++)
+            if (csc.Missing is null)
             {
-                Collect();
-                var t0 = Stopwatch.GetTimestamp();
-                Emit(Compile(trees, references));
-                var t1 = Stopwatch.GetTimestamp();
-                Collect();
-                var t2 = Stopwatch.GetTimestamp();
-                var run = await CompileWithToolingAsync(tooling, trees, references).ConfigureAwait(false);
-                var t3 = Stopwatch.GetTimestamp();
-                without.Add(ElapsedMs(t0, t1));
-                with.Add(ElapsedMs(t2, t3));
-                parts.Add(run.PartsMs);
-                (lastDriver, lastInput) = (run.Driver, run.Input);
-                var driverDiagnostics = run.Diagnostics;
+                // Warm-up, once: the page cache holds csc, the reference pack and the tooling afterwards.
+                var rsp = csc.WriteProject(Path.Combine(scratch, "warm-up"), warmUp);
+                await csc.RunAsync(rsp, "/out:without.dll").ConfigureAwait(false);
+                await csc.RunAsync(rsp, [.. tooling.AnalyzerArguments, "/out:with.dll"]).ConfigureAwait(false);
+            }
 
-                if (driverDiagnostics.FirstOrDefault(static d => d.Severity == DiagnosticSeverity.Error) is { } error)
+            var generatorTimes = new List<(int N, double Ms, double CscSeconds)>();
+            foreach (var n in options.CompilationSizes)
+            {
+                var trees = Sources(n);
+                var (inProcess, generatorMs, driver, input) = await InProcessAsync(options, tooling, trees, references, n).ConfigureAwait(false);
+                rows.Add(inProcess);
+                if (!tooling.Available)
                 {
-                    throw new InvalidOperationException("The benchmark compilation has an error: " + error);
+                    continue;
+                }
+
+                var (realBuild, cscGeneratorSeconds) = await RealBuildAsync(options, csc, tooling, trees, Path.Combine(scratch, n.ToString(CultureInfo.InvariantCulture)), n).ConfigureAwait(false);
+                rows.Add(realBuild);
+                generatorTimes.Add((n, generatorMs, cscGeneratorSeconds));
+                rows.Add(CachingRow(driver!, input!, n));
+                if (n <= TrackedCheckMaxServices)
+                {
+                    rows.Add(TrackedCachingRow(tooling, input!, n));
                 }
             }
 
-            var (w, wo) = (Median(with), Median(without));
-            if (!tooling.Available)
+            if (generatorTimes.Count >= 2)
             {
-                rows.Add(NotAvailable(Count(n), Ms(wo) + " (without)", tooling));
-                continue;
+                rows.Add(LinearityRow(generatorTimes.MinBy(static g => g.N), generatorTimes.MaxBy(static g => g.N)));
             }
-
-            var ratio = w / wo;
-            rows.Add(new Row(
-                "generator + analyzers on N annotated services (build time)",
-                Count(n),
-                Ms(w),
-                Ms(wo) + " (without)",
-                "—",
-                $"{Times(ratio)} without (generator {Ms(Median(parts.Select(static p => p[0])))}, analyzers {Ms(Median(parts.Select(static p => p[1])))}, emit {Ms(Median(parts.Select(static p => p[2])))}; slowest analyzer: {tooling.SlowestAnalyzer}); {tooling.Description}",
-                "≤ 1.3× without",
-                YesNo(ratio <= 1.3)));
-            rows.Add(CachingRow(lastDriver!, lastInput!, n));
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The in-process row: the compilation emitted without the tooling, against generator, analyzers and
+    /// emit run one after the other on a fresh compilation (alternated, median).
+    /// </summary>
+    /// <returns>The row, the median time of the generator alone, and the last driver with its input compilation.</returns>
+    private static async Task<(Row Row, double GeneratorMs, GeneratorDriver? Driver, Compilation? Input)> InProcessAsync(
+        RunOptions options, Tooling tooling, SyntaxTree[] trees, MetadataReference[] references, int n)
+    {
+        var reps = options.Mode == "full" && n < 5_000 ? 2 : 1;
+        var without = new List<double>();
+        var with = new List<double>();
+        var parts = new List<double[]>();
+        // The generator's own time, for the linearity row: at least three samples in a full run, the
+        // extra ones taken first, while no earlier compilation is alive to weigh on the GC.
+        var generator = new List<double>();
+        for (var extra = options.Mode == "full" && tooling.Available ? 3 - reps : 0; extra > 0; extra--)
+        {
+            Collect();
+            generator.Add(RunGenerator(tooling, trees, references, track: false).Ms);
+        }
+
+        GeneratorDriver? lastDriver = null;
+        Compilation? lastInput = null;
+        for (var r = 0; r < reps; r++)
+        {
+            (lastDriver, lastInput) = (null, null);
+            // Alternate which goes first, so that a change in the machine's load hits both alike.
+            for (var k = 0; k < 2; k++)
+            {
+                Collect();
+                if ((r + k) % 2 == 0)
+                {
+                    var t0 = Stopwatch.GetTimestamp();
+                    Emit(Compile(trees, references));
+                    without.Add(ElapsedMs(t0, Stopwatch.GetTimestamp()));
+                }
+                else if (tooling.Available)
+                {
+                    var t0 = Stopwatch.GetTimestamp();
+                    var run = await CompileWithToolingAsync(tooling, trees, references).ConfigureAwait(false);
+                    with.Add(ElapsedMs(t0, Stopwatch.GetTimestamp()));
+                    parts.Add(run.PartsMs);
+                    (lastDriver, lastInput) = (run.Driver, run.Input);
+                    if (run.Diagnostics.FirstOrDefault(static d => d.Severity == DiagnosticSeverity.Error) is { } error)
+                    {
+                        throw new InvalidOperationException("The benchmark compilation has an error: " + error);
+                    }
+                }
+            }
+        }
+
+        var wo = Median(without);
+        if (!tooling.Available)
+        {
+            return (NotAvailable(Count(n), Ms(wo) + " (without)", tooling), double.NaN, null, null);
+        }
+
+        generator.AddRange(parts.Select(static p => p[0]));
+        var w = Median(with);
+        var row = new Row(
+            "generator + analyzers on N annotated services: in-process CPU work, one step after another",
+            Count(n),
+            Ms(w),
+            Ms(wo) + " (without)",
+            "—",
+            $"{Times(w / wo)} without; generator {Ms(Median(generator))}, analyzers {Ms(Median(parts.Select(static p => p[1])))}, emit {Ms(Median(parts.Select(static p => p[2])))} " +
+            $"(step tracking off, as in csc and the IDE; csc runs analyzers alongside emit and shares their binding, so this sum is not a build's time); " +
+            $"slowest analyzer: {tooling.SlowestAnalyzer}; {tooling.Description}",
+            "— (the real build row carries ≤ 1.3×)",
+            "—");
+        return (row, Median(generator), lastDriver, lastInput);
+    }
+
+    /// <summary>
+    /// The real build row: csc on the same sources with and without <c>/analyzer:</c> for the two DLLs,
+    /// alternated, median; then once more with <c>/reportanalyzer</c> (not timed) for csc's own split.
+    /// </summary>
+    /// <returns>The row, and the generator's execution time by csc's report (seconds; NaN if not run).</returns>
+    private static async Task<(Row Row, double CscGeneratorSeconds)> RealBuildAsync(
+        RunOptions options, CscBuild csc, Tooling tooling, SyntaxTree[] trees, string folder, int n)
+    {
+        const string Scenario = "generator + analyzers on N annotated services: real build (the SDK's csc.dll as a process, wall time)";
+        if (csc.Missing is not null)
+        {
+            return (new Row(Scenario, Count(n), csc.IsSkipped ? "not run" : "not available", "—", "—", csc.Missing, "≤ 1.3× without", "n/a"), double.NaN);
+        }
+
+        var rsp = csc.WriteProject(folder, trees);
+        var reps = options.Mode == "full" ? 3 : 1;
+        var without = new List<double>();
+        var with = new List<double>();
+        for (var r = 0; r < reps; r++)
+        {
+            // Alternate which goes first, so that a change in the machine's load hits both alike.
+            for (var k = 0; k < 2; k++)
+            {
+                if ((r + k) % 2 == 0)
+                {
+                    without.Add((await csc.RunAsync(rsp, "/out:without.dll").ConfigureAwait(false)).WallMs);
+                }
+                else
+                {
+                    with.Add((await csc.RunAsync(rsp, [.. tooling.AnalyzerArguments, "/out:with.dll"]).ConfigureAwait(false)).WallMs);
+                }
+            }
+        }
+
+        var (_, report) = await csc.RunAsync(rsp, [.. tooling.AnalyzerArguments, "/reportanalyzer", "/out:report.dll"]).ConfigureAwait(false);
+        var (generatorSeconds, analyzerSeconds) = CscBuild.ReadReport(report);
+        var warnings = report.Split('\n').Count(static l => l.Contains(": warning ", StringComparison.Ordinal));
+        Directory.Delete(folder, recursive: true);
+        var (w, wo) = (Median(with), Median(without));
+        var ratio = w / wo;
+        return (new Row(
+            Scenario,
+            Count(n),
+            Ms(w),
+            Ms(wo) + " (without)",
+            "—",
+            $"{Times(ratio)} without; generator {Seconds(generatorSeconds)}, analyzers {Seconds(analyzerSeconds)} (csc's own report, /reportanalyzer); " +
+            $"median of {reps}, alternated; {(warnings > 0 ? $"{warnings} warning(s) with the tooling; " : "")}{csc.Description}",
+            "≤ 1.3× without",
+            YesNo(ratio <= 1.3)), generatorSeconds);
+
+        static string Seconds(double s) => double.IsNaN(s) ? "n/a" : s.ToString("0.000", CultureInfo.InvariantCulture) + " s";
     }
 
     private static Row NotAvailable(string n, string without, Tooling tooling) => new(
@@ -107,13 +241,51 @@ internal static class CompilationScenarios
         "≤ 1.3× without; an unrelated edit re-runs nothing",
         "n/a");
 
-    /// <summary>Edits the unrelated file of the last measured compilation and runs its generator driver again.</summary>
+    /// <summary>
+    /// Edits the unrelated file of the last measured compilation and runs its (untracked) generator
+    /// driver again: every generated text must be the very object of the previous run, which the
+    /// driver keeps only for outputs it took from its cache (a source output that runs again makes a
+    /// new one). Then, as a self-check that the comparison can fail, one service's <c>[Timer]</c>
+    /// interval changes: exactly that service's text must be new.
+    /// </summary>
     private static Row CachingRow(GeneratorDriver driver, Compilation compilation, int n)
     {
         // The edit applies to the user's compilation (without the generated files), as in an IDE.
-        var unrelated = compilation.SyntaxTrees.First(static t => t.FilePath.EndsWith("Unrelated.cs", StringComparison.Ordinal));
-        var edited = compilation.ReplaceSyntaxTree(unrelated, unrelated.WithChangedText(
-            Microsoft.CodeAnalysis.Text.SourceText.From(UnrelatedSource(2), Encoding.UTF8)));
+        var edited = ReplaceSource(compilation, "Unrelated.cs", static _ => UnrelatedSource(2));
+        var before = driver.GetRunResult();
+        var t0 = Stopwatch.GetTimestamp();
+        driver = driver.RunGenerators(edited);
+        var t1 = Stopwatch.GetTimestamp();
+        var after = driver.GetRunResult();
+        var (renewed, newTrees) = Regenerated(before, after);
+
+        var probe = n / 2;
+        var timerEdited = ReplaceSource(edited, $"Service{probe}.cs", static text => text.Replace("[Timer(1.5)]", "[Timer(2.5)]", StringComparison.Ordinal));
+        var (probed, _) = Regenerated(after, driver.RunGenerators(timerEdited).GetRunResult());
+        var selfCheck = probed.Count == 1 && probed[0] == $"Bench.Services.Service{probe}.Mode.g.cs";
+        var generated = after.Results.Sum(static r => r.GeneratedSources.Length);
+        return new Row(
+            "generator after an unrelated edit (incremental, step tracking off as in csc and the IDE)",
+            Count(n),
+            $"{renewed.Count} of {generated} generated files regenerated",
+            "—",
+            "—",
+            $"re-run took {Ms(ElapsedMs(t0, t1))}; {(renewed.Count == 0 ? "every generated text is the previous run's object" : "regenerated: " + string.Join(", ", renewed.Take(3)))} " +
+            $"(yet the driver made a new SyntaxTree for {newTrees} of {after.GeneratedTrees.Length}, so tree identity cannot tell); " +
+            $"self-check, Service{probe}'s [Timer] interval edited: {probed.Count} file(s) regenerated{(selfCheck ? " (its own), as expected" : " — expected exactly its own: the check is not reliable")}",
+            "nothing regenerated",
+            YesNo(renewed.Count == 0 && generated > 0 && selfCheck));
+    }
+
+    /// <summary>
+    /// The step-level view of the same edit, with a fresh step-tracked driver: every generated output
+    /// must be <c>Cached</c>/<c>Unchanged</c>; the named steps with new or modified outputs are listed.
+    /// </summary>
+    private static Row TrackedCachingRow(Tooling tooling, Compilation compilation, int n)
+    {
+        GeneratorDriver driver = CreateDriver(tooling, compilation, track: true);
+        driver = driver.RunGenerators(compilation);
+        var edited = ReplaceSource(compilation, "Unrelated.cs", static _ => UnrelatedSource(2));
         var t0 = Stopwatch.GetTimestamp();
         driver = driver.RunGenerators(edited);
         var t1 = Stopwatch.GetTimestamp();
@@ -134,28 +306,87 @@ internal static class CompilationScenarios
                                   !name.Contains("ForAttributeWithMetadataName", StringComparison.Ordinal))
             .Take(4);
         return new Row(
-            "generator after an unrelated edit (incremental)",
+            "generator after an unrelated edit (incremental, step-tracked: a test-only Roslyn feature, super-linear in N, so N ≤ 1,000 only)",
             Count(n),
             $"{rerun} of {outputs.Length} generated outputs re-ran",
             "—",
             "—",
-            $"re-run took {Ms(ElapsedMs(t0, t1))}; steps with new/modified outputs: {string.Join(", ", brokenSteps.DefaultIfEmpty("none"))}",
+            $"steps with new/modified outputs: {string.Join(", ", brokenSteps.DefaultIfEmpty("none"))}; tracked re-run took {Ms(ElapsedMs(t0, t1))} (tracking's own cost, not a build's)",
             "nothing re-runs (all Cached/Unchanged)",
             YesNo(rerun == 0 && outputs.Length > 0));
     }
 
-    /// <returns>The driver, the input and output compilations, the diagnostics, and the milliseconds
-    /// spent in the generator, the analyzers and the emit.</returns>
-    private static async Task<(GeneratorDriver Driver, Compilation Input, Compilation Output, ImmutableArray<Diagnostic> Diagnostics, double[] PartsMs)> CompileWithToolingAsync(
-        Tooling tooling, SyntaxTree[] trees, MetadataReference[] references)
+    /// <summary>The generator's time (untracked) at the largest N against the smallest: linear means the ratio of the Ns.</summary>
+    private static Row LinearityRow((int N, double Ms, double CscSeconds) small, (int N, double Ms, double CscSeconds) large)
+    {
+        var nRatio = (double)large.N / small.N;
+        var timeRatio = large.Ms / small.Ms;
+        var cscRatio = large.CscSeconds / small.CscSeconds;
+        return new Row(
+            "generator alone (step tracking off), linearity: time at the largest N / at the smallest",
+            $"{Count(large.N)} / {Count(small.N)}",
+            Ms(large.Ms),
+            Ms(small.Ms),
+            "—",
+            $"{Times(timeRatio)} the time for {Times(nRatio)} the services (in-process, median); csc's own report: {Times(cscRatio)}",
+            $"≤ {Times(1.5 * nRatio)} (1.5 × the N ratio: linear)",
+            YesNo(timeRatio <= 1.5 * nRatio));
+    }
+
+    /// <summary>
+    /// The generated files of <paramref name="after"/> whose text is not the very object of <paramref name="before"/>
+    /// (by hint name), and those that disappeared, plus how many of its syntax trees are new objects.
+    /// </summary>
+    private static (List<string> Renewed, int NewTrees) Regenerated(GeneratorDriverRunResult before, GeneratorDriverRunResult after)
+    {
+        var previous = before.Results.SelectMany(static r => r.GeneratedSources).ToDictionary(static s => s.HintName, StringComparer.Ordinal);
+        var renewed = new List<string>();
+        foreach (var source in after.Results.SelectMany(static r => r.GeneratedSources))
+        {
+            if (!previous.Remove(source.HintName, out var old) || !ReferenceEquals(old.SourceText, source.SourceText))
+            {
+                renewed.Add(source.HintName);
+            }
+        }
+
+        renewed.AddRange(previous.Keys);
+        var trees = new HashSet<SyntaxTree>(before.GeneratedTrees, ReferenceEqualityComparer.Instance);
+        return (renewed, after.GeneratedTrees.Count(t => !trees.Contains(t)));
+    }
+
+    /// <summary>The compilation with the text of the source file named <paramref name="fileName"/> rewritten.</summary>
+    private static Compilation ReplaceSource(Compilation compilation, string fileName, Func<string, string> rewrite)
+    {
+        var tree = compilation.SyntaxTrees.First(t => t.FilePath == fileName);
+        return compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(
+            Microsoft.CodeAnalysis.Text.SourceText.From(rewrite(tree.GetText().ToString()), Encoding.UTF8)));
+    }
+
+    private static CSharpGeneratorDriver CreateDriver(Tooling tooling, Compilation compilation, bool track) =>
+        CSharpGeneratorDriver.Create(
+            tooling.Generators,
+            parseOptions: (CSharpParseOptions)compilation.SyntaxTrees.First().Options,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
+
+    /// <summary>A fresh compilation of <paramref name="trees"/> through a fresh generator driver.</summary>
+    /// <returns>The driver, the input and output compilations, the generator's diagnostics and the milliseconds it all took.</returns>
+    private static (GeneratorDriver Driver, Compilation Input, Compilation Output, ImmutableArray<Diagnostic> Diagnostics, double Ms) RunGenerator(
+        Tooling tooling, SyntaxTree[] trees, MetadataReference[] references, bool track)
     {
         var t0 = Stopwatch.GetTimestamp();
         var compilation = Compile(trees, references);
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(
-            tooling.Generators,
-            parseOptions: (CSharpParseOptions)trees[0].Options,
-            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        GeneratorDriver driver = CreateDriver(tooling, compilation, track);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var updated, out var diagnostics);
+        var t1 = Stopwatch.GetTimestamp();
+        return (driver, compilation, updated, diagnostics, ElapsedMs(t0, t1));
+    }
+
+    /// <returns>The driver, the input and output compilations, the diagnostics, and the milliseconds
+    /// spent in the generator (untracked), the analyzers and the emit.</returns>
+    private static async Task<(GeneratorDriver Driver, Compilation Input, Compilation Output, ImmutableArray<Diagnostic> Diagnostics, double[] PartsMs)> CompileWithToolingAsync(
+        Tooling tooling, SyntaxTree[] trees, MetadataReference[] references)
+    {
+        var (driver, compilation, updated, diagnostics, generatorMs) = RunGenerator(tooling, trees, references, track: false);
         var t1 = Stopwatch.GetTimestamp();
         if (!tooling.Analyzers.IsEmpty)
         {
@@ -178,7 +409,7 @@ internal static class CompilationScenarios
         var t2 = Stopwatch.GetTimestamp();
         Emit(updated);
         var t3 = Stopwatch.GetTimestamp();
-        return (driver, compilation, updated, diagnostics, [ElapsedMs(t0, t1), ElapsedMs(t1, t2), ElapsedMs(t2, t3)]);
+        return (driver, compilation, updated, diagnostics, [generatorMs, ElapsedMs(t1, t2), ElapsedMs(t2, t3)]);
     }
 
     private static CSharpCompilation Compile(SyntaxTree[] trees, MetadataReference[] references) =>
@@ -265,8 +496,8 @@ internal static class CompilationScenarios
     private static string UnrelatedSource(int value) =>
         $"namespace Bench;\n\npublic static class Unrelated\n{{\n    public const int Value = {value};\n}}\n";
 
-    /// <summary>The generator and analyzers, loaded as the compiler loads them.</summary>
-    private sealed record Tooling(ImmutableArray<ISourceGenerator> Generators, ImmutableArray<DiagnosticAnalyzer> Analyzers, string Description)
+    /// <summary>The generator and analyzers, loaded as the compiler loads them, and the <c>/analyzer:</c> arguments that give csc the same files.</summary>
+    private sealed record Tooling(ImmutableArray<ISourceGenerator> Generators, ImmutableArray<DiagnosticAnalyzer> Analyzers, string[] AnalyzerArguments, string Description)
     {
         public bool Available => !Generators.IsEmpty && !Analyzers.IsEmpty;
 
@@ -279,6 +510,7 @@ internal static class CompilationScenarios
             var loader = new IsolatedLoader();
             var generators = ImmutableArray<ISourceGenerator>.Empty;
             var analyzers = ImmutableArray<DiagnosticAnalyzer>.Empty;
+            var arguments = new List<string>();
             foreach (var name in new[] { "Mode.Generators.dll", "Mode.Analyzers.dll" })
             {
                 var path = Path.Combine(folder, name);
@@ -287,6 +519,7 @@ internal static class CompilationScenarios
                     continue;
                 }
 
+                arguments.Add("/analyzer:" + path);
                 var reference = new AnalyzerFileReference(path, loader);
                 reference.AnalyzerLoadFailed += (_, e) => Console.Error.WriteLine($"  could not load {name}: {e.Message}");
                 generators = generators.AddRange(reference.GetGenerators(LanguageNames.CSharp));
@@ -299,7 +532,7 @@ internal static class CompilationScenarios
                 description += " — Mode.Generators/Mode.Analyzers are not merged yet; this row fills in by itself once they are";
             }
 
-            return new Tooling(generators, analyzers, description);
+            return new Tooling(generators, analyzers, [.. arguments], description);
         }
     }
 
