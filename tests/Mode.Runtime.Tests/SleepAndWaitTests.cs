@@ -252,3 +252,86 @@ public class LongSleepTests
         Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(100), clock.GetUtcNow());
     }
 }
+
+/// <summary>
+/// A system timer counts whole milliseconds and may fire up to one early: the sleeper takes such a
+/// wake-up as the deadline, and sleeps again only for a remainder the timer could not have meant.
+/// </summary>
+public class SleeperTimerResolutionTests
+{
+    [Fact]
+    public async Task SleepAsync_TimerFiresUnderOneMillisecondEarly_CompletesWithoutRearming()
+    {
+        var clock = new HandFiredTimeProvider();
+        var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
+        await service.StartAsync().Within();
+
+        var sleep = service.SleepAsync(TimeSpan.FromMilliseconds(10)).AsTask();
+        var timer = clock.Timers.Single();
+        Assert.Equal([TimeSpan.FromMilliseconds(10)], timer.DueTimes);
+
+        clock.Now += TimeSpan.FromMilliseconds(9.5);
+        timer.Fire();
+
+        Assert.True(await sleep.Within());
+        Assert.DoesNotContain(timer.DueTimes.Skip(1), static due => due != Timeout.InfiniteTimeSpan);
+    }
+
+    [Fact]
+    public async Task SleepAsync_TimerFiresEarlierThanItsResolution_SleepsTheRemainder()
+    {
+        var clock = new HandFiredTimeProvider();
+        var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
+        await service.StartAsync().Within();
+
+        var sleep = service.SleepAsync(TimeSpan.FromMilliseconds(10)).AsTask();
+        var timer = clock.Timers.Single();
+
+        clock.Now += TimeSpan.FromMilliseconds(7);
+        timer.Fire();
+
+        Assert.False(sleep.IsCompleted);
+        Assert.Equal(TimeSpan.FromMilliseconds(3), timer.DueTimes[^1]);
+        clock.Now += TimeSpan.FromMilliseconds(3);
+        timer.Fire();
+        Assert.True(await sleep.Within());
+    }
+
+    /// <summary>A clock moved by hand whose timers fire only when the test says so, early or not.</summary>
+    private sealed class HandFiredTimeProvider : TimeProvider
+    {
+        public TimeSpan Now { get; set; }
+
+        public List<HandFiredTimer> Timers { get; } = [];
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Now.Ticks;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = new HandFiredTimer(callback, state);
+            Timers.Add(timer);
+            return timer;
+        }
+    }
+
+    private sealed class HandFiredTimer(TimerCallback callback, object? state) : ITimer
+    {
+        public List<TimeSpan> DueTimes { get; } = [];
+
+        public void Fire() => callback(state);
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            DueTimes.Add(dueTime);
+            return true;
+        }
+
+        public void Dispose()
+        {
+        }
+
+        public ValueTask DisposeAsync() => default;
+    }
+}
