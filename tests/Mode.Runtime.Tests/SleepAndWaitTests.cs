@@ -262,9 +262,7 @@ public class SleeperTimerResolutionTests
     [Fact]
     public async Task SleepAsync_TimerFiresUnderOneMillisecondEarly_CompletesWithoutRearming()
     {
-        var clock = new HandFiredTimeProvider();
-        var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
-        await service.StartAsync().Within();
+        var (clock, service) = await StartedAsync();
 
         var sleep = service.SleepAsync(TimeSpan.FromMilliseconds(10)).AsTask();
         var timer = clock.Timers.Single();
@@ -280,9 +278,7 @@ public class SleeperTimerResolutionTests
     [Fact]
     public async Task SleepAsync_TimerFiresEarlierThanItsResolution_SleepsTheRemainder()
     {
-        var clock = new HandFiredTimeProvider();
-        var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
-        await service.StartAsync().Within();
+        var (clock, service) = await StartedAsync();
 
         var sleep = service.SleepAsync(TimeSpan.FromMilliseconds(10)).AsTask();
         var timer = clock.Timers.Single();
@@ -295,6 +291,14 @@ public class SleeperTimerResolutionTests
         clock.Now += TimeSpan.FromMilliseconds(3);
         timer.Fire();
         Assert.True(await sleep.Within());
+    }
+
+    private static async Task<(HandFiredTimeProvider Clock, RecordingService Service)> StartedAsync()
+    {
+        var clock = new HandFiredTimeProvider();
+        var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
+        await service.StartAsync().Within();
+        return (clock, service);
     }
 
     /// <summary>A clock moved by hand whose timers fire only when the test says so, early or not.</summary>
