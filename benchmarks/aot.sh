@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# NativeAOT benchmark, part 1: publishes the three apps (net9.0 — the AOT toolchain reachable here,
-# DESIGN.md §6) and prints their sizes. Part 2, exec→exit timing, is done by the harness:
+# NativeAOT benchmark, part 1: publishes the three apps (net10.0, linux-x64 NativeAOT) and prints
+# their sizes. Part 2, exec→exit timing, is done by the harness:
 #   dotnet run -c Release --project benchmarks/Mode.Benchmarks -- --only aot
 # (the full run calls this script itself). With hyperfine installed (apt-get install -y hyperfine),
 # `benchmarks/aot.sh --hyperfine` also times the three binaries with it.
@@ -20,8 +20,8 @@ for tool in gcc objcopy; do
 done
 
 for app in AotHello AotBare AotHost; do
-  echo "+ dotnet publish benchmarks/$app -f net9.0" >&2
-  dotnet publish "benchmarks/$app/$app.csproj" -c Release -f net9.0 -o "$out/$app" -nologo -v quiet >&2
+  echo "+ dotnet publish benchmarks/$app -c Release" >&2
+  dotnet publish "benchmarks/$app/$app.csproj" -c Release -o "$out/$app" -nologo -v quiet >&2
 done
 
 printf '%-10s %12s\n' app bytes

@@ -5,7 +5,7 @@ namespace Mode.Benchmarks;
 
 /// <summary>
 /// NativeAOT: size and exec→exit of a one-service Mode app against a bare console app and a Generic
-/// Host app, all three published by <c>benchmarks/aot.sh</c> (net9.0).
+/// Host app, all three published by <c>benchmarks/aot.sh</c> (net10.0).
 /// </summary>
 internal static class AotScenarios
 {
@@ -61,7 +61,7 @@ internal static class AotScenarios
         return
         [
             new Row(
-                "NativeAOT one-service worker (net9.0, linux-x64): binary size",
+                "NativeAOT one-service worker (net10.0, linux-x64): binary size",
                 "",
                 MiB(sizes[0]),
                 MiB(sizes[1]),
