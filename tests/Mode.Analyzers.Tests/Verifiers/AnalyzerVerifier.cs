@@ -10,7 +10,7 @@ namespace Mode.Analyzers.Tests.Verifiers;
 
 /// <summary>
 /// Runs every Mode analyzer over marked-up sources and requires the reported Mode diagnostics to be
-/// exactly the marked ones: nothing missing, nothing extra (STYLE.md §7). The sources must compile;
+/// exactly the marked ones: nothing missing, nothing extra. The sources must compile;
 /// the Mode generators (if any) run first, as in a real build, and when no diagnostic is expected
 /// the generated code must compile too.
 /// </summary>
