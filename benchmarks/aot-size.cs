@@ -10,8 +10,9 @@
 // ldtoken (a type, a method or a field, as references into the assemblies compiled) or an ldstr (a
 // blob's name) followed by ldc.i4 numbers, the first being the node's size in bytes (for methods:
 // code, then GC info, then EH info). Code is charged to the type that declares the method; a generic
-// instantiation is charged to its generic definition. The sums cover the compiled code and data, not
-// the headers, relocations and unwind tables of the file, so they add up to less than its size.
+// instantiation is charged to its generic definition. The sums count what ILCompiler emits, before
+// linking: the file also holds headers, relocations and unwind tables and loses what the linker
+// folds, so read the numbers as shares of the binary, not as its exact bytes.
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Reflection.Metadata;
