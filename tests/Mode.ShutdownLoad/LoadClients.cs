@@ -126,9 +126,9 @@ public sealed class LoadClients : IAsyncDisposable
     private readonly Uri _http;
     private readonly Uri? _websocket;
     private readonly IReadOnlyList<Endpoint> _endpoints;
-    private readonly long[] _correctPerEndpoint;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _correctEchoes;
+    private int _clients;
+    private int _clientsAnswered;
     private long _signalAt = long.MaxValue;
 
     /// <param name="httpBase">e.g. <c>http://127.0.0.1:8000</c>.</param>
@@ -138,7 +138,6 @@ public sealed class LoadClients : IAsyncDisposable
         _http = httpBase;
         _websocket = websocket;
         _endpoints = endpoints;
-        _correctPerEndpoint = new long[endpoints.Count];
     }
 
     public Tally Tally { get; } = new();
@@ -146,6 +145,7 @@ public sealed class LoadClients : IAsyncDisposable
     /// <summary>Starts <paramref name="httpClients"/> HTTP and <paramref name="websocketClients"/> WebSocket clients.</summary>
     public void Start(int httpClients, int websocketClients)
     {
+        _clients = httpClients + (_websocket is null ? 0 : websocketClients);
         for (var i = 0; i < httpClients; i++)
         {
             var client = i;
@@ -159,7 +159,7 @@ public sealed class LoadClients : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes once every endpoint (and the echo server) has given at least one right answer: the load is on.</summary>
+    /// <summary>Completes once every client has had a right answer: the load is on, every client has its connection.</summary>
     public Task Loaded => _loaded.Task;
 
     /// <summary>Marks the moment the stop signal is sent: requests sent from now on count as "after".</summary>
@@ -180,30 +180,25 @@ public sealed class LoadClients : IAsyncDisposable
 
     private bool SentBeforeSignal(long sentAt) => sentAt < Interlocked.Read(ref _signalAt);
 
-    private void CountCorrect(int endpoint)
+    private void CountCorrect(ref bool answered)
     {
-        if (endpoint >= 0)
+        if (!answered)
         {
-            Interlocked.Increment(ref _correctPerEndpoint[endpoint]);
-        }
-        else
-        {
-            Interlocked.Increment(ref _correctEchoes);
-        }
-
-        if (Array.TrueForAll(_correctPerEndpoint, static c => c > 0) && (_websocket is null || Interlocked.Read(ref _correctEchoes) > 0))
-        {
-            _loaded.TrySetResult();
+            answered = true;
+            if (Interlocked.Increment(ref _clientsAnswered) == _clients)
+            {
+                _loaded.TrySetResult();
+            }
         }
     }
 
     private async Task HttpLoopAsync(int client)
     {
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var answered = false;
         for (var n = client * 1_000_000; !_stop.IsCancellationRequested; n++)
         {
-            var index = n % _endpoints.Count;
-            var endpoint = _endpoints[index];
+            var endpoint = _endpoints[n % _endpoints.Count];
             var uri = new Uri(_http, endpoint.Path(n));
             var sentAt = Stopwatch.GetTimestamp();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
@@ -215,7 +210,7 @@ public sealed class LoadClients : IAsyncDisposable
                 if (endpoint.IsRightAnswer(n, response.StatusCode, body))
                 {
                     Tally.Add(Outcome.Correct, SentBeforeSignal(sentAt));
-                    CountCorrect(index);
+                    CountCorrect(ref answered);
                 }
                 else
                 {
@@ -244,6 +239,7 @@ public sealed class LoadClients : IAsyncDisposable
     private async Task WebSocketLoopAsync(int client)
     {
         var buffer = new byte[256];
+        var answered = false;
         for (var connection = 0; !_stop.IsCancellationRequested; connection++)
         {
             using var socket = new ClientWebSocket();
@@ -271,7 +267,7 @@ public sealed class LoadClients : IAsyncDisposable
                     if (echo == text && received.EndOfMessage)
                     {
                         Tally.Add(Outcome.Correct, SentBeforeSignal(sentAt));
-                        CountCorrect(-1);
+                        CountCorrect(ref answered);
                     }
                     else
                     {

@@ -49,6 +49,7 @@ Console.WriteLine($"{target}: {binary}; {runs} runs, {httpClients} HTTP clients,
 var random = new Random(seed);
 var total = new Tally();
 var failedStops = 0;
+var stopTimes = new List<double>();
 for (var run = 1; run <= runs; run++)
 {
     var web = SampleProcess.FreePort();
@@ -74,8 +75,10 @@ for (var run = 1; run <= runs; run++)
     // A random moment under load.
     await Task.Delay(random.Next(100, 600));
     clients.MarkSignal();
+    var stopping = Stopwatch.StartNew();
     process.Signal(15);
     var exited = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+    stopTimes.Add(stopping.Elapsed.TotalMilliseconds);
     await clients.DisposeAsync();
 
     var errors = process.Lines.Count(static l => l.Contains("Error in", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal));
@@ -85,7 +88,7 @@ for (var run = 1; run <= runs; run++)
         failedStops++;
     }
 
-    Console.WriteLine($"run {run,2}: {clients.Tally}; exit {(exited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "none (killed)")}{(errors > 0 ? $", {errors} error lines in the log" : "")}");
+    Console.WriteLine($"run {run,2}: {clients.Tally}; exit {(exited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "none (killed)")} {stopping.Elapsed.TotalMilliseconds:F0} ms after the signal{(errors > 0 ? $", {errors} error lines in the log" : "")}");
     if (!clean)
     {
         Console.WriteLine(string.Join('\n', process.Lines.Where(static l => l.Contains("Error", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal) || l.StartsWith("   at ", StringComparison.Ordinal)).Take(15)));
@@ -95,7 +98,13 @@ for (var run = 1; run <= runs; run++)
 }
 
 Console.WriteLine();
+stopTimes.Sort();
 Console.WriteLine($"total over {runs} shutdowns: {total}; stops with an error or a non-zero exit: {failedStops}");
+if (stopTimes.Count > 0)
+{
+    Console.WriteLine($"signal to exit: median {stopTimes[stopTimes.Count / 2]:F0} ms, max {stopTimes[^1]:F0} ms");
+}
+
 foreach (var sample in total.WrongSamples)
 {
     Console.WriteLine("  wrong: " + sample);
