@@ -42,6 +42,11 @@ internal static class Settings
             throw new FormatException("the URL must end at the port with '/': the endpoint is /healthz below it");
         }
 
+        if (uri.Port == 0)
+        {
+            throw new FormatException("the port must be 1 to 65535");
+        }
+
         return new IPEndPoint(HttpServer.ParseAddress(uri.Host), uri.Port);
     }
 
