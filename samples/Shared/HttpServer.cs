@@ -35,8 +35,8 @@ public readonly record struct HttpResponse(int Status, string ContentType, strin
 /// closed. <see cref="DrainAsync"/> waits for those, at most a given time; <see cref="Dispose"/> resets what
 /// is left. Nothing but complete answers is ever written: a connection closed half-way leaves its
 /// client with an error, never with a wrong answer. Each connection's decision (serve or close) is
-/// taken under one lock against the stop, so a request that races the stop is either served or
-/// refused, never both.</para>
+/// taken under one lock against the stop, so a request that races the stop is either served in full
+/// or its connection is closed unanswered.</para>
 /// <para>The server runs its accept loop and connections on the <see cref="SynchronizationContext"/> that
 /// calls <see cref="Start"/> (the tutorial's web server: its <c>ServiceThread</c>), or on the thread pool.</para>
 /// </remarks>
