@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Mode.Cron;
 using Mode.Internal;
@@ -10,83 +9,6 @@ public abstract partial class Service
     private const int PruneThreshold = 32;
 
     private static readonly TimeSpan s_maxCronSleep = TimeSpan.FromDays(1);
-
-    private List<BackgroundEntry>? _background;
-    private long _backgroundErrors;
-    private bool _backgroundClosed;
-    private Sleeper? _sleeper;
-    private Sleeper? _sleepers;
-
-    /// <summary>
-    /// Waits for <paramref name="delay"/> on <see cref="TimeProvider"/> (Mode's <c>sleep</c>), waking
-    /// early when the service begins to stop. Never throws because of a stop.
-    /// </summary>
-    /// <param name="delay">How long to sleep; zero or less returns at once.</param>
-    /// <param name="cancellationToken">An extra token; its cancellation throws <see cref="OperationCanceledException"/>.</param>
-    /// <returns><see langword="true"/> after the full delay; <see langword="false"/> when woken because the service is stopping.</returns>
-    public ValueTask<bool> SleepAsync(TimeSpan delay, CancellationToken cancellationToken = default)
-    {
-        var sleeper = Interlocked.Exchange(ref _sleeper, null) ?? new Sleeper(this, pooled: true);
-        return sleeper.SleepAsync(delay, cancellationToken);
-    }
-
-    /// <summary>Waits for <paramref name="seconds"/> seconds; see <see cref="SleepAsync(TimeSpan, CancellationToken)"/>.</summary>
-    public ValueTask<bool> SleepAsync(double seconds, CancellationToken cancellationToken = default) =>
-        SleepAsync(TimeSpan.FromSeconds(seconds), cancellationToken);
-
-    /// <summary>Whether the stop has begun (what wakes sleepers; a crash alone does not).</summary>
-    internal bool IsStopping => Volatile.Read(ref _stopping) != 0;
-
-    internal void AddSleeper(Sleeper sleeper)
-    {
-        lock (_sync)
-        {
-            sleeper.NextSleeper = _sleepers;
-            Volatile.Write(ref _sleepers, sleeper);
-        }
-    }
-
-    internal void RemoveSleeper(Sleeper sleeper)
-    {
-        lock (_sync)
-        {
-            if (ReferenceEquals(_sleepers, sleeper))
-            {
-                Volatile.Write(ref _sleepers, sleeper.NextSleeper);
-                return;
-            }
-
-            for (var node = _sleepers; node is not null; node = node.NextSleeper)
-            {
-                if (ReferenceEquals(node.NextSleeper, sleeper))
-                {
-                    node.NextSleeper = sleeper.NextSleeper;
-                    return;
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Wakes every pending sleep with <see langword="false"/>; called once the stopping flag is set.
-    /// Lock-free: a sleeper added meanwhile sees the flag when it arms, and a removed one keeps its
-    /// link, so the walk goes on past it.
-    /// </summary>
-    private void WakeSleepers()
-    {
-        for (var node = Volatile.Read(ref _sleepers); node is not null; node = node.NextSleeper)
-        {
-            node.WakeForStop();
-        }
-    }
-
-    internal void ReturnSleeper(Sleeper sleeper)
-    {
-        if (Interlocked.CompareExchange(ref _sleeper, sleeper, null) is not null)
-        {
-            sleeper.Dispose();
-        }
-    }
 
     /// <summary>
     /// Runs <paramref name="task"/> as background work of this service (Mode's <c>add_future</c>):
@@ -108,85 +30,6 @@ public abstract partial class Service
     {
         ArgumentNullException.ThrowIfNull(factory);
         return AddFuture(factory(StoppingToken), name);
-    }
-
-    /// <summary>
-    /// Yields once per <paramref name="interval"/> until the service stops (Mode's <c>itertimer</c>),
-    /// scheduled against absolute deadlines so that no drift accumulates; a consumer that overruns
-    /// skips the missed ticks. Each item is the time since the previous tick.
-    /// </summary>
-    /// <param name="interval">The interval; must be positive.</param>
-    /// <param name="name">The name used in drift and overlap log lines.</param>
-    /// <param name="cancellationToken">Ends the sequence (with <see cref="OperationCanceledException"/>).</param>
-    public async IAsyncEnumerable<TimeSpan> IterTimerAsync(
-        TimeSpan interval,
-        string? name = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        if (interval <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(interval), interval, "A timer interval must be greater than zero.");
-        }
-
-        if (ShouldStop)
-        {
-            yield break;
-        }
-
-        var schedule = new TimerSchedule(TimeProvider, Log, Label, name ?? Label + ".itertimer", interval, TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds));
-        var sleeper = new Sleeper(this, pooled: false);
-        try
-        {
-            schedule.Start();
-            while (!ShouldStop)
-            {
-                if (!await sleeper.SleepAsync(schedule.DelayUntilNext(), cancellationToken).ConfigureAwait(ContinueOnCapturedContext) || ShouldStop)
-                {
-                    yield break;
-                }
-
-                var slept = schedule.OnWake();
-                yield return slept;
-                schedule.OnTickDone();
-            }
-        }
-        finally
-        {
-            sleeper.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Sets <paramref name="flag"/> on <see cref="Diag"/> while <paramref name="task"/> runs
-    /// (Mode's <c>transition_with</c>).
-    /// </summary>
-    public async Task TransitionWithAsync(string flag, Task task)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        Diag.SetFlag(flag);
-        try
-        {
-            await task.ConfigureAwait(ContinueOnCapturedContext);
-        }
-        finally
-        {
-            Diag.UnsetFlag(flag);
-        }
-    }
-
-    /// <summary>Like <see cref="TransitionWithAsync(string, Task)"/>, returning the task's result.</summary>
-    public async Task<T> TransitionWithAsync<T>(string flag, Task<T> task)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        Diag.SetFlag(flag);
-        try
-        {
-            return await task.ConfigureAwait(ContinueOnCapturedContext);
-        }
-        finally
-        {
-            Diag.UnsetFlag(flag);
-        }
     }
 
     /// <summary>The schedules of this run's timers, for diagnostics (drift, overlaps, skipped ticks).</summary>
@@ -499,17 +342,6 @@ public abstract partial class Service
         }
 
         return pending is null ? Task.CompletedTask : WaitBackgroundWorkAsync(pending);
-    }
-
-    /// <summary>Waits for <paramref name="task"/> at most <see cref="ShutdownTimeout"/> on the service's clock.</summary>
-    /// <returns><see langword="true"/> if it completed in time.</returns>
-    private async Task<bool> CompletesWithinShutdownTimeoutAsync(Task task)
-    {
-        using var timeout = new CancellationTokenSource();
-        var delay = Task.Delay(ShutdownTimeout, TimeProvider, timeout.Token);
-        var first = await Task.WhenAny(task, delay).ConfigureAwait(ContinueOnCapturedContext);
-        timeout.Cancel();
-        return first == task;
     }
 
     private async Task WaitBackgroundWorkAsync(List<BackgroundEntry> pending)

@@ -4,10 +4,6 @@ namespace Mode;
 
 public abstract partial class Service
 {
-    private readonly object _sync = new();
-    private List<IService>? _children;
-    private List<(object Context, bool IsAsync)>? _contexts;
-
     /// <summary>A snapshot of this service's children, in the order they were added (the start order).</summary>
     public IReadOnlyList<IService> Children
     {
@@ -148,6 +144,27 @@ public abstract partial class Service
         }
 
         service.Beacon.Detach(Beacon);
+    }
+
+    private async Task StopChildrenAsync(CancellationToken cancellationToken)
+    {
+        for (var i = ChildCount - 1; i >= 0; i--)
+        {
+            var child = ChildAt(i);
+            if (child is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await child.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            }
+            catch (Exception ex)
+            {
+                Log.LogError(ex, "Error while stopping child {Child}", child.Label);
+            }
+        }
     }
 
     /// <inheritdoc/>

@@ -7,23 +7,6 @@ namespace Mode;
 
 public abstract partial class Service
 {
-    private static readonly Task<bool> s_true = Task.FromResult(true);
-    private static readonly Task<bool> s_false = Task.FromResult(false);
-
-    private int _started;
-    private int _stopClaimed;
-    private int _crashed;
-    private volatile ServiceState _phase;
-    private Exception? _crashReason;
-    private ExceptionDispatchInfo? _stopError;
-    private int _restartCount;
-    private volatile string? _activity;
-    private CancellationTokenSource? _stoppingCts;
-    private int _stopping;
-    private LazySignal _stoppedOrCrashed;
-    private LazySignal _stopCompleted;
-    private LazySignal _shutdownSignal;
-
     /// <inheritdoc/>
     public ServiceState State => Volatile.Read(ref _crashed) != 0 ? ServiceState.Crashed : _phase;
 
@@ -76,6 +59,21 @@ public abstract partial class Service
             return cts.Token;
         }
     }
+
+    /// <summary>
+    /// Runs one lifecycle operation where this service's lifecycle lives: inline for a plain service;
+    /// on its own thread for a <see cref="ServiceThread"/>, whose returned task then completes off
+    /// that thread so the caller's continuation never runs on it.
+    /// </summary>
+    internal virtual Task RunLifecycleAsync(LifecycleOperation operation, Func<Service, CancellationToken, Task> body, CancellationToken cancellationToken) =>
+        body(this, cancellationToken);
+
+    /// <summary>
+    /// Runs in a stop right after <see cref="OnStopAsync"/>, before the children stop (a
+    /// <see cref="ServiceThread"/>'s <c>OnThreadStopAsync</c>). An exception is rethrown at the end
+    /// of the stop, as one of <see cref="OnStopAsync"/> is.
+    /// </summary>
+    internal virtual ValueTask OnStopCoreAsync(CancellationToken cancellationToken) => default;
 
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -301,27 +299,6 @@ public abstract partial class Service
         WakeSleepers();
     }
 
-    private async Task StopChildrenAsync(CancellationToken cancellationToken)
-    {
-        for (var i = ChildCount - 1; i >= 0; i--)
-        {
-            var child = ChildAt(i);
-            if (child is null)
-            {
-                continue;
-            }
-
-            try
-            {
-                await child.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
-            }
-            catch (Exception ex)
-            {
-                Log.LogError(ex, "Error while stopping child {Child}", child.Label);
-            }
-        }
-    }
-
     private async Task WaitForShutdownSignalAsync()
     {
         if (_shutdownSignal.IsSet)
@@ -466,24 +443,19 @@ public abstract partial class Service
 
         GC.SuppressFinalize(this);
     }
+}
 
-    private void LogMundane(string message)
-    {
-        var log = Log;
-        if (log.IsEnabled(MundaneLevel))
-        {
-            log.Log(MundaneLevel, default, message, null, static (state, _) => state);
-        }
-    }
+/// <summary>Which lifecycle operation <see cref="Service.RunLifecycleAsync"/> is asked to run.</summary>
+internal enum LifecycleOperation
+{
+    /// <summary>The start (<c>StartCoreAsync</c>).</summary>
+    Start,
 
-    private void LogDebug(string message)
-    {
-        var log = Log;
-        if (log.IsEnabled(LogLevel.Debug))
-        {
-            log.Log(LogLevel.Debug, default, message, null, static (state, _) => state);
-        }
-    }
+    /// <summary>The stop (<c>StopCoreAsync</c>); a <see cref="ServiceThread"/> ends its thread after it.</summary>
+    Stop,
+
+    /// <summary><c>OnRestartAsync</c> between the stop and the start of a restart.</summary>
+    Restart,
 }
 
 /// <summary>Lets a non-<see cref="Service"/> implementation (a proxy) take part in crash propagation.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mode.Internal;
@@ -25,12 +26,49 @@ namespace Mode;
 /// </remarks>
 public abstract partial class Service : IService
 {
+    // Every field of Service is declared here, grouped by the partial file that uses it.
+
+    // Lifecycle (Service.Lifecycle.cs)
+    private static readonly Task<bool> s_true = Task.FromResult(true);
+    private static readonly Task<bool> s_false = Task.FromResult(false);
+    private static readonly Func<Service, CancellationToken, Task> s_startCore = static (s, ct) => s.StartCoreAsync(ct);
+    private static readonly Func<Service, CancellationToken, Task> s_stopCore = static (s, ct) => s.StopCoreAsync(ct);
+    private static readonly Func<Service, CancellationToken, Task> s_restartHook = static (s, ct) => s.OnRestartAsync(ct).AsTask();
+    private int _initialized;
+    private int _started;
+    private int _stopClaimed;
+    private int _crashed;
+    private volatile ServiceState _phase;
+    private Exception? _crashReason;
+    private ExceptionDispatchInfo? _stopError;
+    private int _restartCount;
+    private volatile string? _activity;
+    private CancellationTokenSource? _stoppingCts;
+    private int _stopping;
+    private LazySignal _stoppedOrCrashed;
+    private LazySignal _stopCompleted;
+    private LazySignal _shutdownSignal;
+
+    // Settings, logging and diagnostics (this file)
     private TimeProvider? _timeProvider;
     private ILoggerFactory? _loggerFactory;
     private ILogger? _log;
     private Node? _beacon;
     private Diag? _diag;
-    private int _initialized;
+
+    // Children and contexts (Service.Dependencies.cs); _sync guards them and the background list.
+    private readonly object _sync = new();
+    private List<IService>? _children;
+    private List<(object Context, bool IsAsync)>? _contexts;
+
+    // Background work (Service.Background.cs)
+    private List<BackgroundEntry>? _background;
+    private long _backgroundErrors;
+    private bool _backgroundClosed;
+
+    // Sleeping (Service.Waiting.cs): the pooled sleeper of SleepAsync, and every sleeper to wake on a stop.
+    private Sleeper? _sleeper;
+    private Sleeper? _sleepers;
 
     /// <summary>Creates a service in the <see cref="ServiceState.Init"/> state. Does nothing else.</summary>
     protected Service()
@@ -143,6 +181,24 @@ public abstract partial class Service : IService
         }
     }
 
+    private void LogMundane(string message)
+    {
+        var log = Log;
+        if (log.IsEnabled(MundaneLevel))
+        {
+            log.Log(MundaneLevel, default, message, null, static (state, _) => state);
+        }
+    }
+
+    private void LogDebug(string message)
+    {
+        var log = Log;
+        if (log.IsEnabled(LogLevel.Debug))
+        {
+            log.Log(LogLevel.Debug, default, message, null, static (state, _) => state);
+        }
+    }
+
     /// <summary>
     /// Called once, lazily, right before the first start (Mode calls <c>on_init</c> from its
     /// constructor; C# must not call virtual members from a base constructor).
@@ -192,10 +248,6 @@ public abstract partial class Service : IService
 
     /// <inheritdoc/>
     public override string ToString() => $"<{Label}: {State}>";
-
-    internal bool HasOwnTimeProvider => _timeProvider is not null;
-
-    internal bool HasOwnLoggerFactory => _loggerFactory is not null;
 
     /// <summary>Gives an unconfigured child its parent's clock, logger factory and context preference.</summary>
     internal void InheritAmbientFrom(Service parent)

@@ -24,35 +24,6 @@ public abstract partial class Service
         return new AwaitableService(factory, name);
     }
 
-    /// <summary>
-    /// Starts <paramref name="services"/> in order (a start failure crashes this service and the
-    /// others still start), waits until every one of them has stopped or crashed (or this service
-    /// stops), then stops them in reverse order (Mode's <c>join_services</c>).
-    /// </summary>
-    public async Task JoinServicesAsync(IEnumerable<IService> services, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        var list = services.ToArray();
-        var ctx = ContinueOnCapturedContext;
-        foreach (var service in list)
-        {
-            try
-            {
-                await service.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
-            }
-            catch (Exception ex)
-            {
-                Crash(ex);
-            }
-        }
-
-        await WaitManyAsync(list.Select(s => s.WaitUntilStoppedAsync(cancellationToken)), null, cancellationToken).ConfigureAwait(ctx);
-        for (var i = list.Length - 1; i >= 0; i--)
-        {
-            await list[i].StopAsync(cancellationToken).ConfigureAwait(ctx);
-        }
-    }
-
     private sealed class AwaitableService : Service
     {
         private readonly Func<CancellationToken, Task> _factory;
