@@ -1,15 +1,10 @@
 using Microsoft.Extensions.Logging;
-using Mode.Cron;
-using Mode.Internal;
+using Mode.Background;
 
 namespace Mode;
 
 public abstract partial class Service
 {
-    private const int PruneThreshold = 32;
-
-    private static readonly TimeSpan s_maxCronSleep = TimeSpan.FromDays(1);
-
     /// <summary>
     /// Runs <paramref name="task"/> as background work of this service (Mode's <c>add_future</c>):
     /// an exception crashes the service, and a stop waits for it (at most <see cref="ShutdownTimeout"/>).
@@ -18,7 +13,7 @@ public abstract partial class Service
     public Task AddFuture(Task task, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(task);
-        Track(name ?? "future", ObserveFutureAsync(task));
+        Track(new BackgroundEntry(ObserveFutureAsync(task), name ?? "future"));
         return task;
     }
 
@@ -66,22 +61,17 @@ public abstract partial class Service
         }
     }
 
+    /// <summary>Starts every background work item of the wiring (called by the start, after <see cref="OnStartAsync"/>).</summary>
     private void StartBackgroundWork(ServiceWiring wiring)
     {
         var work = wiring.Work;
         for (var i = 0; i < work.Count; i++)
         {
-            var item = work[i];
-            TimerSchedule? schedule = item.Kind == BackgroundWorkKind.Timer
-                ? new TimerSchedule(TimeProvider, Log, Label, item.Name, item.Interval, item.MaxDriftCorrection)
-                : null;
-            // A timer runs in one state machine (RunTimerWorkAsync): one box per timer, not two.
-            var task = schedule is null ? RunWorkAsync(item) : RunTimerWorkAsync(item, schedule);
-            Track(item.Name, task, schedule, work.Count);
+            Track(work[i].Start(this), work.Count);
         }
     }
 
-    private void Track(string name, Task task, TimerSchedule? timer = null, int capacity = 4)
+    private void Track(BackgroundEntry entry, int capacity = 4)
     {
         lock (_sync)
         {
@@ -96,212 +86,12 @@ public abstract partial class Service
                 _background.RemoveAll(static e => e.Task.IsCompleted && e.Timer is null);
             }
 
-            _background.Add(new BackgroundEntry(name, task, timer));
+            _background.Add(entry);
         }
     }
 
-    private async Task RunWorkAsync(BackgroundWork work)
-    {
-        var ctx = ContinueOnCapturedContext;
-        // Mode schedules tasks; they begin when the starting code yields, never inside StartAsync.
-        if (ContextYield.IsPlainThreadPool(ctx))
-        {
-            await Task.Yield();
-        }
-        else
-        {
-            await new ContextYield(ctx);
-        }
-
-        if (ShouldStop)
-        {
-            return;
-        }
-
-        var token = StoppingToken;
-        try
-        {
-            switch (work.Kind)
-            {
-                case BackgroundWorkKind.Task:
-                    await work.Body(this, token).ConfigureAwait(ctx);
-                    break;
-                case BackgroundWorkKind.Crontab:
-                    await work.CronRunner!(this, work, token).ConfigureAwait(ctx);
-                    break;
-            }
-        }
-        catch (Exception ex)
-        {
-            OnWorkEnded(work, ex);
-        }
-    }
-
-    /// <summary>What an exception that ended background work does: nothing on a stop, a warning for another cancellation, else the error policy.</summary>
-    private void OnWorkEnded(BackgroundWork work, Exception error)
-    {
-        if (error is OperationCanceledException)
-        {
-            // Cancellation on stop is the normal end of background work.
-            if (!ShouldStop)
-            {
-                Log.LogWarning(error, "Background task {Task} was cancelled although the service is not stopping", work.Name);
-            }
-
-            return;
-        }
-
-        if (!TryContinueAfter(work, error))
-        {
-            Crash(error);
-        }
-    }
-
-    /// <summary>Applies the work's error policy: <see langword="true"/> when the error was logged and the work may go on.</summary>
-    private bool TryContinueAfter(BackgroundWork work, Exception error)
-    {
-        if (work.OnError != BackgroundErrorPolicy.LogAndContinue)
-        {
-            return false;
-        }
-
-        Interlocked.Increment(ref _backgroundErrors);
-        var what = work.Kind switch
-        {
-            BackgroundWorkKind.Timer => "Timer {Name} failed; the schedule continues",
-            BackgroundWorkKind.Crontab => "Cron job {Name} failed; the schedule continues",
-            _ => "Background task {Name} failed; it ends and the service keeps running",
-        };
-#pragma warning disable CA2254 // one of three constant templates
-        Log.LogError(error, what, work.Name);
-#pragma warning restore CA2254
-        return true;
-    }
-
-    /// <summary>A timer's whole run in one state machine (yield, loop, error handling): one box per timer.</summary>
-    private async Task RunTimerWorkAsync(BackgroundWork work, TimerSchedule schedule)
-    {
-        var ctx = ContinueOnCapturedContext;
-        // As RunWorkAsync: the timer begins when the starting code yields.
-        if (ContextYield.IsPlainThreadPool(ctx))
-        {
-            await Task.Yield();
-        }
-        else
-        {
-            await new ContextYield(ctx);
-        }
-
-        if (ShouldStop)
-        {
-            return;
-        }
-
-        var token = StoppingToken;
-        try
-        {
-            var sleeper = new Sleeper(this, pooled: false);
-            try
-            {
-                schedule.Start();
-                if (work.ExecFirst)
-                {
-                    try
-                    {
-                        await work.Body(this, token).ConfigureAwait(ctx);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
-                    {
-                    }
-                }
-
-                while (!ShouldStop)
-                {
-                    if (!await sleeper.SleepAsync(schedule.DelayUntilNext(), default).ConfigureAwait(ctx) || ShouldStop)
-                    {
-                        return;
-                    }
-
-                    schedule.OnWake();
-                    try
-                    {
-                        await work.Body(this, token).ConfigureAwait(ctx);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
-                    {
-                    }
-
-                    schedule.OnTickDone();
-                }
-            }
-            finally
-            {
-                sleeper.Dispose();
-            }
-        }
-        catch (Exception ex)
-        {
-            OnWorkEnded(work, ex);
-        }
-    }
-
-    /// <summary>The cron loop, as <see cref="BackgroundWork.CronRunner"/> (see <see cref="ServiceWiring.AddCrontab"/>).</summary>
-    internal static Task RunCrontab(Service service, BackgroundWork work, CancellationToken token) => service.RunCrontabAsync(work, token);
-
-    private async Task RunCrontabAsync(BackgroundWork work, CancellationToken token)
-    {
-        var ctx = ContinueOnCapturedContext;
-        var expression = CronExpression.Parse(work.CronExpression!);
-        var zone = CronExpression.FindTimeZone(work.TimeZone);
-        var sleeper = new Sleeper(this, pooled: false);
-        try
-        {
-            var last = TimeProvider.GetUtcNow();
-            while (!ShouldStop)
-            {
-                var now = TimeProvider.GetUtcNow();
-                var next = expression.GetNextOccurrence(now > last ? now : last, zone);
-                if (next is null)
-                {
-                    Log.LogWarning("Cron job {Job} ({Expression}) has no further occurrence; it stops", work.Name, work.CronExpression);
-                    return;
-                }
-
-                // System timers reject due times beyond about 49.7 days, which a yearly job exceeds:
-                // wait in chunks of at most a day, re-reading the clock after each.
-                var delay = next.Value - now;
-                while (delay > s_maxCronSleep)
-                {
-                    if (!await sleeper.SleepAsync(s_maxCronSleep, default).ConfigureAwait(ctx) || ShouldStop)
-                    {
-                        return;
-                    }
-
-                    delay = next.Value - TimeProvider.GetUtcNow();
-                }
-
-                if (!await sleeper.SleepAsync(delay, default).ConfigureAwait(ctx) || ShouldStop)
-                {
-                    return;
-                }
-
-                // A timer may fire a hair early against the wall clock: the occurrence is still `next`.
-                last = next.Value;
-                // Faust #578: by default one failing cron job does not take the worker down.
-                try
-                {
-                    await work.Body(this, token).ConfigureAwait(ctx);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
-                {
-                }
-            }
-        }
-        finally
-        {
-            sleeper.Dispose();
-        }
-    }
+    /// <summary>Counts an exception that background work logged and went on from (<see cref="BackgroundErrors"/>).</summary>
+    internal void CountBackgroundError() => Interlocked.Increment(ref _backgroundErrors);
 
     private async Task ObserveFutureAsync(Task task)
     {
@@ -373,16 +163,5 @@ public abstract partial class Service
         }
 
         Interlocked.Exchange(ref _sleeper, null)?.Dispose();
-    }
-
-    // A struct, so the list holds the entries inline (no object per task); a plain one, because a
-    // record struct's generated equality and printing cost ~10 KB of NativeAOT code.
-    private readonly struct BackgroundEntry(string name, Task task, TimerSchedule? timer)
-    {
-        public string Name { get; } = name;
-
-        public Task Task { get; } = task;
-
-        public TimerSchedule? Timer { get; } = timer;
     }
 }

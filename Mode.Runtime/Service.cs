@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Mode.Background;
 using Mode.Internal;
 using Mode.Logging;
 
@@ -61,7 +62,8 @@ public abstract partial class Service : IService
     private List<IService>? _children;
     private List<(object Context, bool IsAsync)>? _contexts;
 
-    // Background work (Service.Background.cs)
+    // Background work (Service.Background.cs): past this many entries, finished futures are pruned.
+    private const int PruneThreshold = 32;
     private List<BackgroundEntry>? _background;
     private long _backgroundErrors;
     private bool _backgroundClosed;
@@ -198,6 +200,9 @@ public abstract partial class Service : IService
             log.Log(LogLevel.Debug, default, message, null, static (state, _) => state);
         }
     }
+
+    /// <summary><see cref="Log"/>, for the runtime's own helpers (background work, supervisors).</summary>
+    internal ILogger Logger => Log;
 
     /// <summary>
     /// Called once, lazily, right before the first start (Mode calls <c>on_init</c> from its

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Mode.Background;
 
 namespace Mode;
 
@@ -42,7 +43,7 @@ public sealed class ServiceWiring
         ThrowIfFrozen();
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(body);
-        _work.Add(new BackgroundWork(BackgroundWorkKind.Task, name, body, default, false, default, null, null, Resolve(onError, BackgroundErrorPolicy.Crash)));
+        _work.Add(new TaskWork(name, body, onError));
     }
 
     /// <summary>Registers a <see cref="TimerAttribute"/> method.</summary>
@@ -68,7 +69,7 @@ public sealed class ServiceWiring
         var correction = double.IsFinite(maxDriftCorrectionSeconds) && maxDriftCorrectionSeconds >= 0
             ? TimeSpan.FromSeconds(maxDriftCorrectionSeconds)
             : TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds);
-        _work.Add(new BackgroundWork(BackgroundWorkKind.Timer, name, body, interval, execFirst, correction, null, null, Resolve(onError, BackgroundErrorPolicy.Crash)));
+        _work.Add(new TimerWork(name, interval, body, execFirst, correction, onError));
     }
 
     /// <summary>Registers a <see cref="CrontabAttribute"/> method.</summary>
@@ -88,12 +89,9 @@ public sealed class ServiceWiring
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(body);
-        _work.Add(new BackgroundWork(BackgroundWorkKind.Crontab, name, body, default, false, default, expression, timeZone, Resolve(onError, BackgroundErrorPolicy.LogAndContinue))
-        {
-            // Reached only through this method, so a NativeAOT app without cron jobs trims the
-            // cron parser and the time-zone database reader away.
-            CronRunner = Service.RunCrontab,
-        });
+        // Reached only through this method, so a NativeAOT app without cron jobs trims the cron
+        // parser and the time-zone database reader away (CronWork is the only type that uses them).
+        _work.Add(new CronWork(name, expression, timeZone, body, onError));
     }
 
     /// <summary>Registers a <see cref="DependsOnAttribute"/> field or property.</summary>
@@ -121,14 +119,6 @@ public sealed class ServiceWiring
         return s_cache.GetOrAdd(type, wiring);
     }
 
-    private static BackgroundErrorPolicy Resolve(BackgroundErrorPolicy policy, BackgroundErrorPolicy fallback) =>
-        policy switch
-        {
-            BackgroundErrorPolicy.Default => fallback,
-            BackgroundErrorPolicy.Crash or BackgroundErrorPolicy.LogAndContinue => policy,
-            _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown BackgroundErrorPolicy."),
-        };
-
     private void ThrowIfFrozen()
     {
         if (_frozen)
@@ -138,26 +128,5 @@ public sealed class ServiceWiring
     }
 }
 
-internal enum BackgroundWorkKind
-{
-    Task,
-    Timer,
-    Crontab,
-}
-
-internal sealed record BackgroundWork(
-    BackgroundWorkKind Kind,
-    string Name,
-    Func<Service, CancellationToken, ValueTask> Body,
-    TimeSpan Interval,
-    bool ExecFirst,
-    TimeSpan MaxDriftCorrection,
-    string? CronExpression,
-    string? TimeZone,
-    BackgroundErrorPolicy OnError)
-{
-    /// <summary>Runs a <see cref="BackgroundWorkKind.Crontab"/> job's loop; set by <see cref="ServiceWiring.AddCrontab"/> only.</summary>
-    public Func<Service, BackgroundWork, CancellationToken, Task>? CronRunner { get; init; }
-}
-
+/// <summary>A <see cref="DependsOnAttribute"/> member: its name and how to read it from an instance.</summary>
 internal sealed record DependencyMember(string Name, Func<Service, IService?> Getter);

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Logging;
+using Mode.Internal;
+using Mode.Logging;
+
+namespace Mode.Background;
+
+/// <summary>
+/// A <see cref="TimerAttribute"/> method: ticks against absolute deadlines (tick <c>k</c> at
+/// <c>start + k·interval</c>, see <see cref="TimerSchedule"/>) until the service stops. The body is
+/// awaited inline, so ticks never overlap.
+/// </summary>
+internal sealed class TimerWork : BackgroundWork
+{
+    /// <param name="name">The timer's name.</param>
+    /// <param name="interval">The interval (already validated: positive).</param>
+    /// <param name="body">One tick.</param>
+    /// <param name="execFirst">Also run the body once right at start.</param>
+    /// <param name="maxDriftCorrection">A lateness under this is never counted as drift.</param>
+    /// <param name="onError">What an exception of a tick does.</param>
+    public TimerWork(string name, TimeSpan interval, Func<Service, CancellationToken, ValueTask> body, bool execFirst, TimeSpan maxDriftCorrection, BackgroundErrorPolicy onError)
+        : base(name, body, onError, kindDefault: BackgroundErrorPolicy.Crash)
+    {
+        Interval = interval;
+        ExecFirst = execFirst;
+        MaxDriftCorrection = maxDriftCorrection;
+    }
+
+    /// <summary>The interval between ticks.</summary>
+    public TimeSpan Interval { get; }
+
+    /// <summary>Whether the body also runs once right at start.</summary>
+    public bool ExecFirst { get; }
+
+    /// <summary>See <see cref="TimerAttribute.MaxDriftCorrection"/>.</summary>
+    public TimeSpan MaxDriftCorrection { get; }
+
+    /// <inheritdoc/>
+    public override BackgroundEntry Start(Service service)
+    {
+        var schedule = new TimerSchedule(service.TimeProvider, service.Logger, service.Label, Name, Interval, MaxDriftCorrection);
+        return new(RunAsync(service, schedule), schedule);
+    }
+
+    private protected override void LogContinuing(ILogger log, Exception error) => ServiceLog.TimerFailed(log, error, Name);
+
+    /// <summary>The timer's whole run in one state machine (yield, loop, error handling): one box per timer.</summary>
+    private async Task RunAsync(Service service, TimerSchedule schedule)
+    {
+        var ctx = service.ContinueOnCapturedContext;
+        await BackgroundYield.Create().ConfigureAwait(ctx);
+        if (service.ShouldStop)
+        {
+            return;
+        }
+
+        var token = service.StoppingToken;
+        try
+        {
+            var sleeper = new Sleeper(service, pooled: false);
+            try
+            {
+                schedule.Start();
+                if (ExecFirst)
+                {
+                    try
+                    {
+                        await Body(service, token).ConfigureAwait(ctx);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException && ContinuesAfter(service, ex))
+                    {
+                    }
+                }
+
+                while (!service.ShouldStop)
+                {
+                    if (!await sleeper.SleepAsync(schedule.DelayUntilNext(), default).ConfigureAwait(ctx) || service.ShouldStop)
+                    {
+                        return;
+                    }
+
+                    schedule.OnWake();
+                    try
+                    {
+                        await Body(service, token).ConfigureAwait(ctx);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException && ContinuesAfter(service, ex))
+                    {
+                    }
+
+                    schedule.OnTickDone();
+                }
+            }
+            finally
+            {
+                sleeper.Dispose();
+            }
+        }
+        catch (Exception ex)
+        {
+            OnEnded(service, ex);
+        }
+    }
+}

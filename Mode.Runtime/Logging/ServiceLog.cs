@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mode.Logging;
+
+/// <summary>
+/// The runtime's log lines, as <see cref="LoggerMessageAttribute"/> methods: the message template is
+/// parsed once at compile time, and every line has an event id. Ids are grouped by area, as the
+/// Generic Host's are: 1xxx lifecycle, 2xxx background work, 3xxx timers, 4xxx supervisors,
+/// 5xxx the Worker, 6xxx the blocking detector. Never renumber one: log queries depend on them.
+/// </summary>
+internal static partial class ServiceLog
+{
+    // 2xxx: background work
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Background task {Name} failed; it ends and the service keeps running")]
+    public static partial void TaskFailed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Timer {Name} failed; the schedule continues")]
+    public static partial void TimerFailed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Cron job {Name} failed; the schedule continues")]
+    public static partial void CronJobFailed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Background task {Task} was cancelled although the service is not stopping")]
+    public static partial void BackgroundWorkCancelled(ILogger logger, Exception exception, string task);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Cron job {Job} ({Expression}) has no further occurrence; it stops")]
+    public static partial void CronJobExhausted(ILogger logger, string job, string expression);
+}
