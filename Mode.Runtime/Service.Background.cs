@@ -34,9 +34,16 @@ public abstract partial class Service
         {
             lock (_sync)
             {
-                return _background is null
-                    ? []
-                    : _background.Where(static e => e.Timer is not null).Select(static e => e.Timer!).ToArray();
+                var timers = new List<TimerSchedule>();
+                foreach (var entry in BackgroundEntries)
+                {
+                    if (entry.Timer is { } timer)
+                    {
+                        timers.Add(timer);
+                    }
+                }
+
+                return timers;
             }
         }
     }
@@ -54,9 +61,16 @@ public abstract partial class Service
         {
             lock (_sync)
             {
-                return _background is null
-                    ? []
-                    : _background.Where(static e => !e.Task.IsCompleted).Select(static e => e.Name).ToArray();
+                var running = new List<string>();
+                foreach (var entry in BackgroundEntries)
+                {
+                    if (!entry.Task.IsCompleted)
+                    {
+                        running.Add(entry.Name);
+                    }
+                }
+
+                return running;
             }
         }
     }
@@ -80,14 +94,46 @@ public abstract partial class Service
                 return;
             }
 
-            _background ??= new List<BackgroundEntry>(capacity);
-            if (_background.Count >= PruneThreshold)
+            if (_background is null)
             {
-                _background.RemoveAll(static e => e.Task.IsCompleted && e.Timer is null);
+                // Sized for the wiring's work: a service without futures never grows its array.
+                _background = new BackgroundEntry[capacity];
+            }
+            else if (_backgroundCount == _background.Length)
+            {
+                if (_backgroundCount >= PruneThreshold)
+                {
+                    PruneFinishedFutures();
+                }
+
+                if (_backgroundCount == _background.Length)
+                {
+                    Array.Resize(ref _background, _backgroundCount * 2);
+                }
             }
 
-            _background.Add(entry);
+            _background[_backgroundCount++] = entry;
         }
+    }
+
+    /// <summary>The entries of this run (the caller holds <c>_sync</c>).</summary>
+    private ReadOnlySpan<BackgroundEntry> BackgroundEntries => _background.AsSpan(0, _backgroundCount);
+
+    /// <summary>Drops the finished entries other than timers (whose schedules stay readable); the caller holds <c>_sync</c>.</summary>
+    private void PruneFinishedFutures()
+    {
+        var kept = 0;
+        for (var i = 0; i < _backgroundCount; i++)
+        {
+            var entry = _background![i];
+            if (!entry.Task.IsCompleted || entry.Timer is not null)
+            {
+                _background[kept++] = entry;
+            }
+        }
+
+        Array.Clear(_background!, kept, _backgroundCount - kept);
+        _backgroundCount = kept;
     }
 
     /// <summary>Counts an exception that background work logged and went on from (<see cref="BackgroundErrors"/>).</summary>
@@ -119,14 +165,11 @@ public abstract partial class Service
         lock (_sync)
         {
             _backgroundClosed = true;
-            if (_background is not null)
+            foreach (var entry in BackgroundEntries)
             {
-                foreach (var entry in _background)
+                if (!entry.Task.IsCompleted)
                 {
-                    if (!entry.Task.IsCompleted)
-                    {
-                        (pending ??= []).Add(entry);
-                    }
+                    (pending ??= []).Add(entry);
                 }
             }
         }
@@ -159,6 +202,7 @@ public abstract partial class Service
         lock (_sync)
         {
             _background = null;
+            _backgroundCount = 0;
             _backgroundClosed = false;
         }
 

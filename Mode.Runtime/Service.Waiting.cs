@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Mode.Background;
 using Mode.Internal;
 
 namespace Mode;
@@ -99,7 +100,9 @@ public abstract partial class Service
             yield break;
         }
 
-        var schedule = new TimerSchedule(TimeProvider, Log, Label, name ?? Label + ".itertimer", interval, TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds));
+        // Scheduled as a [Timer] with the default drift correction would be; the body is the caller's loop.
+        var timer = new TimerWork(name ?? Label + ".itertimer", interval, s_noTimerBody, execFirst: false, TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds), BackgroundErrorPolicy.Crash);
+        var schedule = new TimerSchedule(this, timer);
         var sleeper = new Sleeper(this, pooled: false);
         try
         {

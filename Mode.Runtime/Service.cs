@@ -64,13 +64,17 @@ public abstract partial class Service : IService
 
     // Background work (Service.Background.cs): past this many entries, finished futures are pruned.
     private const int PruneThreshold = 32;
-    private List<BackgroundEntry>? _background;
+    private BackgroundEntry[]? _background;
+    private int _backgroundCount;
     private long _backgroundErrors;
     private bool _backgroundClosed;
 
     // Sleeping (Service.Waiting.cs): the pooled sleeper of SleepAsync, and every sleeper to wake on a stop.
     private Sleeper? _sleeper;
     private Sleeper? _sleepers;
+
+    // IterTimerAsync's schedule is a timer whose body is the caller's loop.
+    private static readonly Func<Service, CancellationToken, ValueTask> s_noTimerBody = static (_, _) => default;
 
     /// <summary>Creates a service in the <see cref="ServiceState.Init"/> state. Does nothing else.</summary>
     protected Service()

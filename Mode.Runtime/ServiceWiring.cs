@@ -65,7 +65,7 @@ public sealed class ServiceWiring
         ThrowIfFrozen();
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(body);
-        var interval = TimerSchedule.ValidateInterval(intervalSeconds, nameof(intervalSeconds));
+        var interval = TimerWork.ValidateInterval(intervalSeconds, nameof(intervalSeconds));
         var correction = double.IsFinite(maxDriftCorrectionSeconds) && maxDriftCorrectionSeconds >= 0
             ? TimeSpan.FromSeconds(maxDriftCorrectionSeconds)
             : TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds);

@@ -23,6 +23,9 @@ internal sealed class TimerWork : BackgroundWork
         Interval = interval;
         ExecFirst = execFirst;
         MaxDriftCorrection = maxDriftCorrection;
+        // Mode's max_drift = min(0.3·interval, 1.2 s); a lateness under MaxDriftCorrection is never drift.
+        var modeMaxDrift = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * 0.3), TimeSpan.FromSeconds(1.2).Ticks));
+        DriftThreshold = modeMaxDrift > maxDriftCorrection ? modeMaxDrift : maxDriftCorrection;
     }
 
     /// <summary>The interval between ticks.</summary>
@@ -34,10 +37,25 @@ internal sealed class TimerWork : BackgroundWork
     /// <summary>See <see cref="TimerAttribute.MaxDriftCorrection"/>.</summary>
     public TimeSpan MaxDriftCorrection { get; }
 
+    /// <summary>How late a wake-up must be to count (and be logged) as drift.</summary>
+    public TimeSpan DriftThreshold { get; }
+
+    /// <summary>Turns a <see cref="TimerAttribute.Seconds"/> value into an interval.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a finite number of seconds greater than zero.</exception>
+    internal static TimeSpan ValidateInterval(double seconds, string paramName)
+    {
+        if (!double.IsFinite(seconds) || seconds <= 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            throw new ArgumentOutOfRangeException(paramName, seconds, "A timer interval must be a finite number of seconds greater than zero.");
+        }
+
+        return TimeSpan.FromTicks(Math.Max(1, (long)Math.Round(seconds * TimeSpan.TicksPerSecond)));
+    }
+
     /// <inheritdoc/>
     public override BackgroundEntry Start(Service service)
     {
-        var schedule = new TimerSchedule(service.TimeProvider, service.Logger, service.Label, Name, Interval, MaxDriftCorrection);
+        var schedule = new TimerSchedule(service, this);
         return new(RunAsync(service, schedule), schedule);
     }
 

@@ -25,4 +25,11 @@ internal static partial class ServiceLog
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Cron job {Job} ({Expression}) has no further occurrence; it stops")]
     public static partial void CronJobExhausted(ILogger logger, string job, string expression);
+
+    // 3xxx: timers
+    [LoggerMessage(EventId = 3001, Message = "Timer {Timer} woke up too late, with a drift of +{Drift} interval={Interval}")]
+    public static partial void TimerDrift(ILogger logger, LogLevel level, string timer, TimeSpan drift, TimeSpan interval);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Timer {Timer} is overlapping (interval={Interval} runtime={Runtime})")]
+    public static partial void TimerOverlapping(ILogger logger, string timer, TimeSpan interval, TimeSpan runtime);
 }
