@@ -52,7 +52,7 @@ public abstract partial class Service
     /// How many exceptions background work of this service logged and went on from
     /// (<see cref="BackgroundErrorPolicy.LogAndContinue"/>), over the service's lifetime.
     /// </summary>
-    public long BackgroundErrors => Interlocked.Read(ref _backgroundErrors);
+    public long BackgroundErrors => _cold is { } cold ? Interlocked.Read(ref cold.BackgroundErrors) : 0;
 
     /// <summary>The names of the background tasks and futures still running, for diagnostics.</summary>
     public IReadOnlyList<string> RunningTasks
@@ -137,7 +137,7 @@ public abstract partial class Service
     }
 
     /// <summary>Counts an exception that background work logged and went on from (<see cref="BackgroundErrors"/>).</summary>
-    internal void CountBackgroundError() => Interlocked.Increment(ref _backgroundErrors);
+    internal void CountBackgroundError() => Interlocked.Increment(ref Cold.BackgroundErrors);
 
     private async Task ObserveFutureAsync(Task task)
     {

@@ -20,7 +20,7 @@ public abstract partial class Service
     public bool IsCrashed => Volatile.Read(ref _crashed) != 0;
 
     /// <inheritdoc/>
-    public Exception? CrashReason => Volatile.Read(ref _crashReason);
+    public Exception? CrashReason => _cold is { } cold ? Volatile.Read(ref cold.CrashReason) : null;
 
     /// <inheritdoc/>
     public bool ShouldStop => Volatile.Read(ref _stopping) != 0 || Volatile.Read(ref _crashed) != 0;
@@ -168,7 +168,7 @@ public abstract partial class Service
                 }
 
                 // Settings given to this service after the child was added still reach it.
-                (child as Service ?? (child as ServiceProxy)?.Target as Service)?.InheritAmbientFrom(this);
+                PassAmbientTo(child);
                 await child.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
@@ -201,7 +201,7 @@ public abstract partial class Service
     private async Task JoinStopAsync()
     {
         await _stopCompleted.WaitAsync().ConfigureAwait(ContinueOnCapturedContext);
-        _stopError?.Throw();
+        _cold?.StopError?.Throw();
     }
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
@@ -272,7 +272,11 @@ public abstract partial class Service
         {
             _activity = null;
             _phase = ServiceState.Shutdown;
-            _stopError = error;
+            if (error is not null || _cold is not null)
+            {
+                Cold.StopError = error;
+            }
+
             _stopCompleted.Set();
         }
 
@@ -341,8 +345,12 @@ public abstract partial class Service
         var cts = Interlocked.Exchange(ref _stoppingCts, null);
         cts?.Dispose();
         ResetBackgroundWork();
-        _crashReason = null;
-        _stopError = null;
+        if (_cold is { } cold)
+        {
+            cold.CrashReason = null;
+            cold.StopError = null;
+        }
+
         _stoppedOrCrashed.Reset();
         _stopCompleted.Reset();
         _shutdownSignal.Reset();
@@ -407,7 +415,7 @@ public abstract partial class Service
     /// <summary>Mode's <c>_crash</c>: sets the flag and reason once, then recurses into the children.</summary>
     internal void MarkCrashed(Exception reason)
     {
-        Interlocked.CompareExchange(ref _crashReason, reason, null);
+        Interlocked.CompareExchange(ref Cold.CrashReason, reason, null);
         if (Interlocked.Exchange(ref _crashed, 1) != 0)
         {
             return;

@@ -27,7 +27,9 @@ namespace Mode;
 /// </remarks>
 public abstract partial class Service : IService
 {
-    // Every field of Service is declared here, grouped by the partial file that uses it.
+    // Every field of Service is declared here, grouped by the partial file that uses it. What most
+    // running services never touch lives in ColdState (bottom of this file), allocated on first
+    // write, so that an idle service stays small.
 
     // Lifecycle (Service.Lifecycle.cs)
     private static readonly Task<bool> s_true = Task.FromResult(true);
@@ -39,34 +41,27 @@ public abstract partial class Service : IService
     private int _started;
     private int _stopClaimed;
     private int _crashed;
+    private int _stopping;
     private volatile ServiceState _phase;
-    private Exception? _crashReason;
-    private ExceptionDispatchInfo? _stopError;
     private int _restartCount;
     private volatile string? _activity;
     private CancellationTokenSource? _stoppingCts;
-    private int _stopping;
     private LazySignal _stoppedOrCrashed;
     private LazySignal _stopCompleted;
     private LazySignal _shutdownSignal;
 
-    // Settings, logging and diagnostics (this file)
-    private TimeProvider? _timeProvider;
-    private ILoggerFactory? _loggerFactory;
+    // Logging and the tree (this file, Service.Dependencies.cs)
     private ILogger? _log;
     private Node? _beacon;
-    private Diag? _diag;
+    private bool _continueOnCapturedContext;
 
-    // Children and contexts (Service.Dependencies.cs); _sync guards them and the background list.
+    // _sync guards the children, the contexts, the background entries and the sleeper list.
     private readonly object _sync = new();
-    private List<IService>? _children;
-    private List<(object Context, bool IsAsync)>? _contexts;
 
     // Background work (Service.Background.cs): past this many entries, finished futures are pruned.
     private const int PruneThreshold = 32;
     private BackgroundEntry[]? _background;
     private int _backgroundCount;
-    private long _backgroundErrors;
     private bool _backgroundClosed;
 
     // Sleeping (Service.Waiting.cs): the pooled sleeper of SleepAsync, and every sleeper to wake on a stop.
@@ -75,6 +70,10 @@ public abstract partial class Service : IService
 
     // IterTimerAsync's schedule is a timer whose body is the caller's loop.
     private static readonly Func<Service, CancellationToken, ValueTask> s_noTimerBody = static (_, _) => default;
+
+    private static readonly TimeSpan s_defaultShutdownTimeout = TimeSpan.FromSeconds(60);
+
+    private ColdState? _cold;
 
     /// <summary>Creates a service in the <see cref="ServiceState.Init"/> state. Does nothing else.</summary>
     protected Service()
@@ -88,12 +87,12 @@ public abstract partial class Service : IService
     /// <exception cref="InvalidOperationException">Set after the service started.</exception>
     public TimeProvider TimeProvider
     {
-        get => _timeProvider ?? TimeProvider.System;
+        get => _cold?.TimeProvider ?? TimeProvider.System;
         set
         {
             ArgumentNullException.ThrowIfNull(value);
             ThrowIfStarted(nameof(TimeProvider));
-            _timeProvider = value;
+            Cold.TimeProvider = value;
         }
     }
 
@@ -105,24 +104,36 @@ public abstract partial class Service : IService
     /// <exception cref="InvalidOperationException">Set after the service started.</exception>
     public ILoggerFactory LoggerFactory
     {
-        get => _loggerFactory ?? NullLoggerFactory.Instance;
+        get => _cold?.LoggerFactory ?? NullLoggerFactory.Instance;
         set
         {
             ArgumentNullException.ThrowIfNull(value);
             ThrowIfStarted(nameof(LoggerFactory));
-            _loggerFactory = value;
+            Cold.LoggerFactory = value;
             _log = null;
         }
     }
 
     /// <summary>How long a stop waits for <see cref="SetShutdown"/> and for background work (default 60 s, as Mode).</summary>
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ShutdownTimeout
+    {
+        get => _cold?.ShutdownTimeout ?? s_defaultShutdownTimeout;
+        set => Cold.ShutdownTimeout = value;
+    }
 
     /// <summary>When <see langword="true"/>, a stop waits (up to <see cref="ShutdownTimeout"/>) for <see cref="SetShutdown"/>.</summary>
-    public bool WaitForShutdown { get; set; }
+    public bool WaitForShutdown
+    {
+        get => _cold?.WaitForShutdown ?? false;
+        set => Cold.WaitForShutdown = value;
+    }
 
     /// <summary>The level of the "Starting..." and "Stopping..." lines (default <see cref="LogLevel.Information"/>).</summary>
-    public LogLevel MundaneLevel { get; set; } = LogLevel.Information;
+    public LogLevel MundaneLevel
+    {
+        get => _cold?.MundaneLevel ?? LogLevel.Information;
+        set => Cold.MundaneLevel = value;
+    }
 
     /// <summary>The name used in logs and graphs; by default the class name without generic arity.</summary>
     public virtual string Label => DefaultLabel(GetType());
@@ -147,18 +158,29 @@ public abstract partial class Service : IService
     }
 
     /// <inheritdoc/>
-    public ISupervisor? Supervisor { get; set; }
+    public ISupervisor? Supervisor
+    {
+        get => _cold?.Supervisor;
+        set
+        {
+            if (value is not null || _cold is not null)
+            {
+                Cold.Supervisor = value;
+            }
+        }
+    }
 
     /// <summary>Diagnostic flags: what this service is doing right now.</summary>
     public Diag Diag
     {
         get
         {
-            var diag = Volatile.Read(ref _diag);
+            var cold = Cold;
+            var diag = Volatile.Read(ref cold.Diag);
             if (diag is null)
             {
                 var created = new Diag(() => TimeProvider);
-                diag = Interlocked.CompareExchange(ref _diag, created, null) ?? created;
+                diag = Interlocked.CompareExchange(ref cold.Diag, created, null) ?? created;
             }
 
             return diag;
@@ -258,31 +280,42 @@ public abstract partial class Service : IService
     /// <inheritdoc/>
     public override string ToString() => $"<{Label}: {State}>";
 
-    /// <summary>Gives an unconfigured child its parent's clock, logger factory and context preference.</summary>
-    internal void InheritAmbientFrom(Service parent)
-    {
-        if (_timeProvider is null && parent._timeProvider is not null && !IsStarted)
-        {
-            _timeProvider = parent._timeProvider;
-        }
-
-        if (_loggerFactory is null && parent._loggerFactory is not null && !IsStarted)
-        {
-            _loggerFactory = parent._loggerFactory;
-            _log = null;
-        }
-
-        if (parent.ContinueOnCapturedContext)
-        {
-            ContinueOnCapturedContext = true;
-        }
-    }
-
     /// <summary>
     /// When <see langword="true"/> (a <c>ServiceThread</c> and its children), the lifecycle resumes on
     /// the captured <see cref="SynchronizationContext"/> after each await; otherwise on the thread pool.
     /// </summary>
-    internal bool ContinueOnCapturedContext { get; set; }
+    internal bool ContinueOnCapturedContext
+    {
+        get => _continueOnCapturedContext;
+        set => _continueOnCapturedContext = value;
+    }
+
+    /// <summary>
+    /// The <see cref="Mode.BlockingDetector"/> watching this tree (a <see cref="Worker"/> in debug mode
+    /// sets it on itself), passed to children like the clock; a <see cref="ServiceThread"/> has its
+    /// loop watched by it.
+    /// </summary>
+    internal BlockingDetector? TreeBlockingDetector
+    {
+        get => _cold?.BlockingDetector;
+        set => Cold.BlockingDetector = value;
+    }
+
+    /// <summary>The cold state, created on first use.</summary>
+    private ColdState Cold
+    {
+        get
+        {
+            var cold = Volatile.Read(ref _cold);
+            if (cold is null)
+            {
+                var created = new ColdState();
+                cold = Interlocked.CompareExchange(ref _cold, created, null) ?? created;
+            }
+
+            return cold;
+        }
+    }
 
     private void EnsureInitialized()
     {
@@ -305,5 +338,34 @@ public abstract partial class Service : IService
         var name = type.Name;
         var tick = name.IndexOf('`', StringComparison.Ordinal);
         return tick < 0 ? name : name[..tick];
+    }
+
+    /// <summary>
+    /// What most running services never touch: settings left at their defaults, the crash and stop
+    /// results, children, contexts, diagnostics. One object, created on first write (see
+    /// <see cref="Cold"/>); a read while it does not exist yet gets the default.
+    /// </summary>
+    private sealed class ColdState
+    {
+        // Settings (this file); the ambient ones are passed to children (Service.Dependencies.cs).
+        public TimeProvider? TimeProvider;
+        public ILoggerFactory? LoggerFactory;
+        public BlockingDetector? BlockingDetector;
+        public TimeSpan ShutdownTimeout = s_defaultShutdownTimeout;
+        public bool WaitForShutdown;
+        public LogLevel MundaneLevel = LogLevel.Information;
+        public ISupervisor? Supervisor;
+        public Diag? Diag;
+
+        // Lifecycle results (Service.Lifecycle.cs)
+        public Exception? CrashReason;
+        public ExceptionDispatchInfo? StopError;
+
+        // Children and contexts (Service.Dependencies.cs), guarded by _sync
+        public List<IService>? Children;
+        public List<(object Context, bool IsAsync)>? Contexts;
+
+        // Background work (Service.Background.cs)
+        public long BackgroundErrors;
     }
 }

@@ -112,8 +112,8 @@ public abstract class ServiceThread : Service
                 _loop = loop;
                 loop.Start();
 
-                // A Worker's blocking detector watches this loop too, until it ends.
-                if (Worker.Find(this)?.BlockingDetector is { } detector)
+                // The tree's blocking detector (a Worker's, passed down like the clock) watches this loop too, until it ends.
+                if (TreeBlockingDetector is { } detector)
                 {
                     detector.Watch(loop, Label + " thread");
                     _ = loop.Exited.ContinueWith(static (_, state) => ((Action)state!)(), () => detector.Unwatch(loop), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -317,6 +317,7 @@ public class Worker : Service
         if (Options.Debug || Options.BlockingTimeout is not null)
         {
             BlockingDetector ??= new BlockingDetector(Options.EffectiveBlockingTimeout);
+            TreeBlockingDetector = BlockingDetector;
             return [BlockingDetector, .. _services];
         }
 
