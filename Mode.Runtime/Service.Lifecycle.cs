@@ -8,22 +8,22 @@ namespace Mode;
 public abstract partial class Service
 {
     /// <inheritdoc/>
-    public ServiceState State => Volatile.Read(ref _crashed) != 0 ? ServiceState.Crashed : _phase;
+    public ServiceState State => HasFlag(Crashed) ? ServiceState.Crashed : _phase;
 
     /// <summary>The lifecycle hook running right now (e.g. <c>OnStartAsync</c>), or <see langword="null"/>; for diagnostics.</summary>
     public string? CurrentHook => _activity;
 
     /// <inheritdoc/>
-    public bool IsStarted => Volatile.Read(ref _started) != 0;
+    public bool IsStarted => HasFlag(Started);
 
     /// <inheritdoc/>
-    public bool IsCrashed => Volatile.Read(ref _crashed) != 0;
+    public bool IsCrashed => HasFlag(Crashed);
 
     /// <inheritdoc/>
     public Exception? CrashReason => _cold is { } cold ? Volatile.Read(ref cold.CrashReason) : null;
 
     /// <inheritdoc/>
-    public bool ShouldStop => Volatile.Read(ref _stopping) != 0 || Volatile.Read(ref _crashed) != 0;
+    public bool ShouldStop => HasFlag(Stopping | Crashed);
 
     /// <inheritdoc/>
     public int RestartCount => Volatile.Read(ref _restartCount);
@@ -45,7 +45,7 @@ public abstract partial class Service
                 if (cts is null)
                 {
                     cts = created;
-                    if (Volatile.Read(ref _stopping) != 0)
+                    if (HasFlag(Stopping))
                     {
                         cts.Cancel();
                     }
@@ -78,7 +78,7 @@ public abstract partial class Service
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _started, 1) != 0)
+        if (!TrySetFlag(Started))
         {
             throw new InvalidOperationException(
                 $"Service '{Label}' was already started; call RestartAsync (or Reset) to start it again.");
@@ -90,7 +90,7 @@ public abstract partial class Service
     /// <inheritdoc/>
     public Task<bool> MaybeStartAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _started, 1) != 0)
+        if (!TrySetFlag(Started))
         {
             return s_false;
         }
@@ -190,7 +190,7 @@ public abstract partial class Service
     /// <inheritdoc/>
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _stopClaimed, 1) != 0)
+        if (!TrySetFlag(StopClaimed))
         {
             return JoinStopAsync();
         }
@@ -285,7 +285,7 @@ public abstract partial class Service
 
     private void MarkStopping()
     {
-        Volatile.Write(ref _stopping, 1);
+        SetFlag(Stopping);
         _stoppedOrCrashed.Set();
         var cts = Volatile.Read(ref _stoppingCts);
         if (cts is not null)
@@ -354,11 +354,9 @@ public abstract partial class Service
         _stoppedOrCrashed.Reset();
         _stopCompleted.Reset();
         _shutdownSignal.Reset();
-        Volatile.Write(ref _crashed, 0);
-        Volatile.Write(ref _stopping, 0);
-        Volatile.Write(ref _stopClaimed, 0);
+        ClearFlags(Crashed | Stopping | StopClaimed);
         _phase = ServiceState.Init;
-        Volatile.Write(ref _started, 0);
+        ClearFlags(Started);
         for (var i = 0; ; i++)
         {
             var child = ChildAt(i);
@@ -416,7 +414,7 @@ public abstract partial class Service
     internal void MarkCrashed(Exception reason)
     {
         Interlocked.CompareExchange(ref Cold.CrashReason, reason, null);
-        if (Interlocked.Exchange(ref _crashed, 1) != 0)
+        if (!TrySetFlag(Crashed))
         {
             return;
         }

@@ -24,7 +24,7 @@ public abstract partial class Service
         SleepAsync(TimeSpan.FromSeconds(seconds), cancellationToken);
 
     /// <summary>Whether the stop has begun (what wakes sleepers; a crash alone does not).</summary>
-    internal bool IsStopping => Volatile.Read(ref _stopping) != 0;
+    internal bool IsStopping => HasFlag(Stopping);
 
     internal void AddSleeper(Sleeper sleeper)
     {

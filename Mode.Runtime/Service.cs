@@ -37,11 +37,12 @@ public abstract partial class Service : IService
     private static readonly Func<Service, CancellationToken, Task> s_startCore = static (s, ct) => s.StartCoreAsync(ct);
     private static readonly Func<Service, CancellationToken, Task> s_stopCore = static (s, ct) => s.StopCoreAsync(ct);
     private static readonly Func<Service, CancellationToken, Task> s_restartHook = static (s, ct) => s.OnRestartAsync(ct).AsTask();
-    private int _initialized;
-    private int _started;
-    private int _stopClaimed;
-    private int _crashed;
-    private int _stopping;
+    private const int Initialized = 1; // OnInit ran
+    private const int Started = 2; // a start was claimed (StartAsync, MaybeStartAsync)
+    private const int StopClaimed = 4; // a stop was claimed; later StopAsync calls join it
+    private const int Crashed = 8;
+    private const int Stopping = 16; // the stop began: StoppingToken cancelled, sleepers woken
+    private int _flags;
     private volatile ServiceState _phase;
     private int _restartCount;
     private volatile string? _activity;
@@ -301,6 +302,16 @@ public abstract partial class Service : IService
         set => Cold.BlockingDetector = value;
     }
 
+    /// <summary>Whether any of <paramref name="flags"/> is set.</summary>
+    private bool HasFlag(int flags) => (Volatile.Read(ref _flags) & flags) != 0;
+
+    /// <summary>Sets <paramref name="flag"/>; <see langword="true"/> for the call that set it (a claim).</summary>
+    private bool TrySetFlag(int flag) => (Interlocked.Or(ref _flags, flag) & flag) == 0;
+
+    private void SetFlag(int flag) => Interlocked.Or(ref _flags, flag);
+
+    private void ClearFlags(int flags) => Interlocked.And(ref _flags, ~flags);
+
     /// <summary>The cold state, created on first use.</summary>
     private ColdState Cold
     {
@@ -319,7 +330,7 @@ public abstract partial class Service : IService
 
     private void EnsureInitialized()
     {
-        if (Interlocked.Exchange(ref _initialized, 1) == 0)
+        if (TrySetFlag(Initialized))
         {
             OnInit();
         }
