@@ -32,4 +32,29 @@ internal static partial class ServiceLog
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Timer {Timer} is overlapping (interval={Interval} runtime={Runtime})")]
     public static partial void TimerOverlapping(ILogger logger, string timer, TimeSpan interval, TimeSpan runtime);
+
+    // 5xxx: the Worker
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Critical, Message = "Error while starting {Service}: {Reason}")]
+    public static partial void WorkerStartFailed(ILogger logger, Exception exception, string service, string reason);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Stopping after a crash: {Reason}")]
+    public static partial void WorkerStoppingAfterCrash(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "Error in OnWorkerShutdownAsync")]
+    public static partial void WorkerShutdownHookFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Error while stopping: {Reason}")]
+    public static partial void WorkerStopFailed(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Critical, Message = "We experienced a crash! Exiting with code {ExitCode}: {Reason}")]
+    public static partial void WorkerCrashExit(ILogger logger, int exitCode, string reason);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Exiting with code {ExitCode}")]
+    public static partial void WorkerNonZeroExit(ILogger logger, int exitCode);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "{Message}")]
+    public static partial void WorkerStopRequested(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "Second signal received during the stop: exiting now with code {ExitCode}")]
+    public static partial void WorkerForcedExit(ILogger logger, int exitCode);
 }
