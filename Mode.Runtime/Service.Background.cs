@@ -143,7 +143,7 @@ public abstract partial class Service
     {
         try
         {
-            await task.ConfigureAwait(false);
+            await task.ConfigureAwait(ContinueOnCapturedContext);
         }
         catch (OperationCanceledException) when (ShouldStop)
         {

@@ -47,7 +47,7 @@ public abstract partial class Service
 
         private async Task RunAsync(Task work)
         {
-            await work.ConfigureAwait(false);
+            await work.ConfigureAwait(ContinueOnCapturedContext);
             if (!ShouldStop)
             {
                 // Finished: stop without awaiting (the stop itself waits for this future).

@@ -143,15 +143,15 @@ public abstract class SupervisorStrategy : Service, ISupervisor
         {
             if (_replacement is null)
             {
-                await service.RestartAsync(cancellationToken).ConfigureAwait(false);
+                await service.RestartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
                 return true;
             }
 
             var index = IndexOf(service);
-            await service.StopAsync(cancellationToken).ConfigureAwait(false);
-            var replacement = await _replacement(service, index).ConfigureAwait(false);
+            await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            var replacement = await _replacement(service, index).ConfigureAwait(ContinueOnCapturedContext);
             Insert(index, replacement);
-            await replacement.MaybeStartAsync(cancellationToken).ConfigureAwait(false);
+            await replacement.MaybeStartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         }
         catch (Exception ex) when (!ShouldStop)
         {
@@ -171,7 +171,7 @@ public abstract class SupervisorStrategy : Service, ISupervisor
         {
             try
             {
-                await service.StopAsync(cancellationToken).ConfigureAwait(false);
+                await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
             }
             catch (Exception ex)
             {
@@ -191,10 +191,10 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     {
         while (!ShouldStop)
         {
-            await _wakeup.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _wakeup.WaitAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
             while (_wakeup.CurrentCount > 0)
             {
-                await _wakeup.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await _wakeup.WaitAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
             }
 
             if (ShouldStop)
@@ -205,7 +205,7 @@ public abstract class SupervisorStrategy : Service, ISupervisor
             var crashed = Services.Where(static s => s.IsStarted && s.IsCrashed).ToArray();
             if (crashed.Length > 0)
             {
-                await RestartServicesAsync(crashed, cancellationToken).ConfigureAwait(false);
+                await RestartServicesAsync(crashed, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
             }
         }
     }

@@ -16,7 +16,7 @@ public class OneForOneSupervisor(
         ArgumentNullException.ThrowIfNull(crashed);
         foreach (var service in crashed)
         {
-            if (!await RestartServiceAsync(service, cancellationToken).ConfigureAwait(false))
+            if (!await RestartServiceAsync(service, cancellationToken).ConfigureAwait(ContinueOnCapturedContext))
             {
                 return;
             }
@@ -39,10 +39,10 @@ public class OneForAllSupervisor(
     protected override async Task RestartServicesAsync(IReadOnlyList<IService> crashed, CancellationToken cancellationToken)
     {
         var all = Services;
-        await StopServicesAsync(all, cancellationToken).ConfigureAwait(false);
+        await StopServicesAsync(all, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         foreach (var service in all)
         {
-            if (!await RestartServiceAsync(service, cancellationToken).ConfigureAwait(false))
+            if (!await RestartServiceAsync(service, cancellationToken).ConfigureAwait(ContinueOnCapturedContext))
             {
                 return;
             }
@@ -64,7 +64,7 @@ public class ForfeitOneForOneSupervisor(
         ArgumentNullException.ThrowIfNull(crashed);
         var pending = crashed.Where(static s => s.State != ServiceState.Shutdown || s.IsCrashed).ToArray();
         Log.LogCritical("Giving up on crashed services: {Services}", string.Join(", ", pending.Select(static s => s.Label)));
-        await StopServicesAsync(pending, cancellationToken).ConfigureAwait(false);
+        await StopServicesAsync(pending, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         foreach (var service in pending)
         {
             Discard(service);
@@ -86,7 +86,7 @@ public class ForfeitOneForAllSupervisor(
         ArgumentNullException.ThrowIfNull(crashed);
         Log.LogCritical("Giving up on crashed services: {Services}", string.Join(", ", crashed.Select(static s => s.Label)));
         var all = Services;
-        await StopServicesAsync(all, cancellationToken).ConfigureAwait(false);
+        await StopServicesAsync(all, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         foreach (var service in all)
         {
             Discard(service);

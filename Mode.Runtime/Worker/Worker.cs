@@ -233,7 +233,7 @@ public partial class Worker : Service
     /// <inheritdoc/>
     /// <remarks>Calls <see cref="OnExecuteAsync"/>; an override must call the base.</remarks>
     protected override async ValueTask OnFirstStartAsync(CancellationToken cancellationToken) =>
-        await OnExecuteAsync(cancellationToken).ConfigureAwait(false);
+        await OnExecuteAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
 
     private TextWriter Out => Options.Out ?? Console.Out;
 
