@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -272,6 +273,7 @@ public abstract partial class Service : IService
     /// calls <c>base.ConfigureWiring(wiring)</c> first. Called once per concrete type.
     /// </summary>
     /// <param name="wiring">The type's wiring, shared by all its instances.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected virtual void ConfigureWiring(ServiceWiring wiring)
     {
     }

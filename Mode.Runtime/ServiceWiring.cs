@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.ComponentModel;
 using Mode.Background;
 
 namespace Mode;
@@ -13,6 +14,7 @@ namespace Mode;
 /// concrete service type and the result is shared by every instance. The delegates receive the
 /// instance as their first argument, so they must be static lambdas that depend on nothing else.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ServiceWiring
 {
     private static readonly ConcurrentDictionary<Type, ServiceWiring> s_cache = new();

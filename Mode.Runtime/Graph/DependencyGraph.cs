@@ -23,7 +23,7 @@ public sealed class DependencyGraph
         _vertices.SelectMany(v => _edges[v].Select(to => (v, to)));
 
     /// <summary>Adds a vertex; no-op if present.</summary>
-    public void AddVertex(IService service)
+    internal void AddVertex(IService service)
     {
         ArgumentNullException.ThrowIfNull(service);
         if (!_edges.ContainsKey(service))
@@ -34,7 +34,7 @@ public sealed class DependencyGraph
     }
 
     /// <summary>Adds the edge "<paramref name="from"/> depends on <paramref name="to"/>", adding missing vertices.</summary>
-    public void AddEdge(IService from, IService to)
+    internal void AddEdge(IService from, IService to)
     {
         AddVertex(from);
         AddVertex(to);

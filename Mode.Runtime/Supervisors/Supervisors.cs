@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Mode;
 
 /// <summary>Restarts each crashed service on its own; the others keep running (OTP's <c>one_for_one</c>).</summary>
-public class OneForOneSupervisor(
+public sealed class OneForOneSupervisor(
     IEnumerable<IService>? services = null,
     int maxRestarts = 100,
     TimeSpan? over = null,
@@ -28,7 +28,7 @@ public class OneForOneSupervisor(
 /// When one service crashes, stops all of them (in reverse order) and restarts all of them in order
 /// (OTP's <c>one_for_all</c>).
 /// </summary>
-public class OneForAllSupervisor(
+public sealed class OneForAllSupervisor(
     IEnumerable<IService>? services = null,
     int maxRestarts = 100,
     TimeSpan? over = null,
@@ -51,7 +51,7 @@ public class OneForAllSupervisor(
 }
 
 /// <summary>Gives up on crashed services: logs it (critical) and stops them; nothing is restarted.</summary>
-public class ForfeitOneForOneSupervisor(
+public sealed class ForfeitOneForOneSupervisor(
     IEnumerable<IService>? services = null,
     int maxRestarts = 100,
     TimeSpan? over = null,
@@ -73,7 +73,7 @@ public class ForfeitOneForOneSupervisor(
 }
 
 /// <summary>When one service crashes, gives up on all of them: logs it (critical) and stops them all.</summary>
-public class ForfeitOneForAllSupervisor(
+public sealed class ForfeitOneForAllSupervisor(
     IEnumerable<IService>? services = null,
     int maxRestarts = 100,
     TimeSpan? over = null,
@@ -99,7 +99,7 @@ public class ForfeitOneForAllSupervisor(
 /// so a Worker stops everything and the process exits 1 (Mode's documented intent; there the process
 /// hung, Faust #301).
 /// </summary>
-public class CrashingSupervisor(
+public sealed class CrashingSupervisor(
     IEnumerable<IService>? services = null,
     int maxRestarts = 100,
     TimeSpan? over = null,

@@ -165,7 +165,7 @@ public sealed class WorkerCommandLine
 
     /// <summary>Parses a log level name: Python's (<c>info</c>, <c>warning</c>, <c>critical</c>) or .NET's.</summary>
     /// <exception cref="FormatException">Not a level name.</exception>
-    public static LogLevel ParseLevel(string value)
+    internal static LogLevel ParseLevel(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         return value.Trim().ToLowerInvariant() switch
