@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using Mode.Background;
+using Mode.Logging;
 
 namespace Mode;
 
@@ -150,7 +150,7 @@ public abstract partial class Service
         }
         catch (OperationCanceledException ex)
         {
-            Log.LogWarning(ex, "A future was cancelled although the service is not stopping");
+            ServiceLog.FutureCancelled(Log, ex);
         }
         catch (Exception ex)
         {
@@ -189,10 +189,7 @@ public abstract partial class Service
         {
             if (!entry.Task.IsCompleted)
             {
-                Log.LogWarning(
-                    "Abandoning background task {Task}: it did not finish within {Timeout} after the stop began",
-                    entry.Name,
-                    ShutdownTimeout);
+                ServiceLog.BackgroundWorkAbandoned(Log, entry.Name, ShutdownTimeout);
             }
         }
     }

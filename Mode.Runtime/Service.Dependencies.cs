@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Logging;
+
+using Mode.Logging;
 
 namespace Mode;
 
@@ -203,7 +204,7 @@ public abstract partial class Service
             }
             catch (Exception ex)
             {
-                Log.LogError(ex, "Error while stopping child {Child}", child.Label);
+                ServiceLog.ChildStopFailed(Log, ex, child.Label);
             }
         }
     }
@@ -264,7 +265,7 @@ public abstract partial class Service
             }
             catch (Exception ex)
             {
-                Log.LogError(ex, "Error while disposing context {Context}", context.GetType().Name);
+                ServiceLog.ContextDisposeFailed(Log, ex, context.GetType().Name);
             }
         }
     }

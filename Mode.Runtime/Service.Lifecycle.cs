@@ -1,7 +1,7 @@
 using System.Runtime.ExceptionServices;
-using Microsoft.Extensions.Logging;
 using Mode.Diagnostics;
 using Mode.Internal;
+using Mode.Logging;
 
 namespace Mode;
 
@@ -143,7 +143,7 @@ public abstract partial class Service
                 }
             }
 
-            LogMundane("Starting...");
+            ServiceLog.Starting(Log, MundaneLevel);
             _activity = nameof(OnStartAsync);
             await OnStartAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
@@ -172,7 +172,7 @@ public abstract partial class Service
                 await child.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
-            LogDebug("Started.");
+            ServiceLog.Started(Log);
             _phase = ServiceState.Running;
             ModeInstruments.Started(this);
             _activity = nameof(OnStartedAsync);
@@ -210,7 +210,7 @@ public abstract partial class Service
         ExceptionDispatchInfo? error = null;
         try
         {
-            LogMundane("Stopping...");
+            ServiceLog.Stopping(Log, MundaneLevel);
             _phase = ServiceState.Stopping;
             MarkStopping();
 
@@ -225,7 +225,7 @@ public abstract partial class Service
                 // Unlike Mode, a failing OnStopAsync does not leave children and tasks running:
                 // the stop goes on and the exception is rethrown at the end.
                 error = ExceptionDispatchInfo.Capture(ex);
-                Log.LogError(ex, "Error in OnStopAsync; continuing the stop");
+                ServiceLog.OnStopFailed(Log, ex);
             }
 
             try
@@ -242,7 +242,7 @@ public abstract partial class Service
                 await StopChildrenAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
-            LogDebug("Shutting down...");
+            ServiceLog.ShuttingDown(Log);
             if (WaitForShutdown)
             {
                 await WaitForShutdownSignalAsync().ConfigureAwait(ctx);
@@ -265,7 +265,7 @@ public abstract partial class Service
                 error = ExceptionDispatchInfo.Capture(ex);
             }
 
-            LogDebug("-Stopped!");
+            ServiceLog.Stopped(Log);
             ModeInstruments.Stopped(this);
         }
         finally
@@ -296,7 +296,7 @@ public abstract partial class Service
             }
             catch (AggregateException ex)
             {
-                Log.LogError(ex, "A stopping-token callback threw");
+                ServiceLog.StoppingCallbackFailed(Log, ex);
             }
         }
 
@@ -310,16 +310,14 @@ public abstract partial class Service
             return;
         }
 
-        LogDebug("Waiting for shutdown");
+        ServiceLog.WaitingForShutdown(Log);
         if (!await CompletesWithinShutdownTimeoutAsync(_shutdownSignal.WaitAsync()).ConfigureAwait(ContinueOnCapturedContext))
         {
-            Log.LogWarning(
-                "Timed out after {Timeout} waiting for SetShutdown(); continuing the stop",
-                ShutdownTimeout);
+            ServiceLog.ShutdownSignalTimedOut(Log, ShutdownTimeout);
         }
         else
         {
-            LogDebug("Shutting down now");
+            ServiceLog.ShuttingDownNow(Log);
         }
     }
 
@@ -373,7 +371,7 @@ public abstract partial class Service
     public void Crash(Exception reason)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        Log.LogError(reason, "Crashed reason={Reason}", reason.GetType().Name + ": " + reason.Message);
+        ServiceLog.Crashed(Log, reason, reason.GetType().Name + ": " + reason.Message);
         if (IsCrashed)
         {
             return;

@@ -211,24 +211,6 @@ public abstract partial class Service : IService
         }
     }
 
-    private void LogMundane(string message)
-    {
-        var log = Log;
-        if (log.IsEnabled(MundaneLevel))
-        {
-            log.Log(MundaneLevel, default, message, null, static (state, _) => state);
-        }
-    }
-
-    private void LogDebug(string message)
-    {
-        var log = Log;
-        if (log.IsEnabled(LogLevel.Debug))
-        {
-            log.Log(LogLevel.Debug, default, message, null, static (state, _) => state);
-        }
-    }
-
     /// <summary><see cref="Log"/>, for the runtime's own helpers (background work, supervisors).</summary>
     internal ILogger Logger => Log;
 

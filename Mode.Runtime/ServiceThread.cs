@@ -1,5 +1,5 @@
 using System.Runtime.ExceptionServices;
-using Microsoft.Extensions.Logging;
+using Mode.Logging;
 using Mode.Threading;
 
 namespace Mode;
@@ -66,7 +66,7 @@ public abstract class ServiceThread : Service
         }
         catch (Exception ex)
         {
-            Log.LogError(ex, "Error in OnThreadStopAsync; continuing the stop");
+            ServiceLog.OnThreadStopFailed(Log, ex);
             throw;
         }
     }

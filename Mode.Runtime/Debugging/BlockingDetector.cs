@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging;
+using Mode.Logging;
 
 namespace Mode;
 
@@ -129,7 +129,7 @@ public sealed class BlockingDetector : Service
             Interlocked.Increment(ref _detections);
             Diagnostics.ModeInstruments.Blocked(this);
             var report = Describe(blocked);
-            Log.LogWarning("Blocking detected (timeout={Timeout}): {Report}", Timeout, report);
+            ServiceLog.BlockingDetected(Log, Timeout, report);
             Detected?.Invoke(report);
         }
     }

@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Logging;
+
+using Mode.Logging;
 
 namespace Mode;
 
@@ -132,12 +133,12 @@ public abstract class SupervisorStrategy : Service, ISupervisor
         ArgumentNullException.ThrowIfNull(service);
         if (!TryCountRestart())
         {
-            Log.LogWarning("Max restarts exceeded: more than {MaxRestarts} restarts within {Over}", MaxRestarts, Over);
+            ServiceLog.MaxRestartsExceeded(Log, MaxRestarts, Over);
             Crash(new MaxRestartsExceededException(Label, MaxRestarts, Over, service.CrashReason));
             return false;
         }
 
-        Log.LogInformation("Restarting dead {Service}! Last crash reason: {Reason}", service.Label, DescribeReason(service.CrashReason));
+        ServiceLog.RestartingDeadService(Log, service.Label, DescribeReason(service.CrashReason));
         TotalRestarts++;
         try
         {
@@ -175,7 +176,7 @@ public abstract class SupervisorStrategy : Service, ISupervisor
             }
             catch (Exception ex)
             {
-                Log.LogError(ex, "Error while stopping {Service}", service.Label);
+                ServiceLog.SupervisedStopFailed(Log, ex, service.Label);
             }
         }
     }

@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Logging;
+
+using Mode.Logging;
 
 namespace Mode;
 
@@ -63,7 +64,7 @@ public sealed class ForfeitOneForOneSupervisor(
     {
         ArgumentNullException.ThrowIfNull(crashed);
         var pending = crashed.Where(static s => s.State != ServiceState.Shutdown || s.IsCrashed).ToArray();
-        Log.LogCritical("Giving up on crashed services: {Services}", string.Join(", ", pending.Select(static s => s.Label)));
+        ServiceLog.GivingUp(Log, string.Join(", ", pending.Select(static s => s.Label)));
         await StopServicesAsync(pending, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         foreach (var service in pending)
         {
@@ -84,7 +85,7 @@ public sealed class ForfeitOneForAllSupervisor(
     protected override async Task RestartServicesAsync(IReadOnlyList<IService> crashed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(crashed);
-        Log.LogCritical("Giving up on crashed services: {Services}", string.Join(", ", crashed.Select(static s => s.Label)));
+        ServiceLog.GivingUp(Log, string.Join(", ", crashed.Select(static s => s.Label)));
         var all = Services;
         await StopServicesAsync(all, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         foreach (var service in all)
