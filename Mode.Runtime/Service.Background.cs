@@ -10,6 +10,8 @@ public abstract partial class Service
     /// an exception crashes the service, and a stop waits for it (at most <see cref="ShutdownTimeout"/>).
     /// </summary>
     /// <returns><paramref name="task"/> itself.</returns>
+    /// <param name="task">The work to watch.</param>
+    /// <param name="name">Its name in diagnostics (default <c>future</c>).</param>
     public Task AddFuture(Task task, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -21,6 +23,8 @@ public abstract partial class Service
     /// Starts <paramref name="factory"/> with <see cref="StoppingToken"/> as background work of this
     /// service; see <see cref="AddFuture(Task, string?)"/>.
     /// </summary>
+    /// <param name="factory">Creates the work from the stopping token.</param>
+    /// <param name="name">Its name in diagnostics (default <c>future</c>).</param>
     public Task AddFuture(Func<CancellationToken, Task> factory, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(factory);

@@ -8,6 +8,9 @@ public abstract partial class Service
     /// service crashes, and stopping the service waits for it (at most <see cref="ShutdownTimeout"/>).
     /// </summary>
     /// <remarks>Unlike Mode, starting the service does not wait for the awaitable to finish.</remarks>
+    /// <param name="task">The work the service runs.</param>
+    /// <param name="name">The service's label.</param>
+    /// <returns>A new, unstarted service.</returns>
     public static IService FromAwaitable(Task task, string name)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -18,6 +21,8 @@ public abstract partial class Service
     /// Like <see cref="FromAwaitable(Task, string)"/>, but the work is created at start and receives
     /// the service's <see cref="StoppingToken"/>, so a stop can cancel it.
     /// </summary>
+    /// <param name="factory">Creates the work from the service's stopping token, at each start.</param>
+    /// <param name="name">The service's label.</param>
     public static IService FromAwaitable(Func<CancellationToken, Task> factory, string name)
     {
         ArgumentNullException.ThrowIfNull(factory);

@@ -20,6 +20,9 @@ public abstract partial class Service
     }
 
     /// <summary>Waits for <paramref name="seconds"/> seconds; see <see cref="SleepAsync(TimeSpan, CancellationToken)"/>.</summary>
+    /// <param name="seconds">How long to sleep, in seconds.</param>
+    /// <param name="cancellationToken">An extra token; its cancellation throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns><see langword="true"/> after the full delay; <see langword="false"/> when woken because the service is stopping.</returns>
     public ValueTask<bool> SleepAsync(double seconds, CancellationToken cancellationToken = default) =>
         SleepAsync(TimeSpan.FromSeconds(seconds), cancellationToken);
 
@@ -85,6 +88,7 @@ public abstract partial class Service
     /// <param name="interval">The interval; must be positive.</param>
     /// <param name="name">The name used in drift and overlap log lines.</param>
     /// <param name="cancellationToken">Ends the sequence (with <see cref="OperationCanceledException"/>).</param>
+    /// <returns>The time since the previous tick, once per tick.</returns>
     public async IAsyncEnumerable<TimeSpan> IterTimerAsync(
         TimeSpan interval,
         string? name = null,
@@ -129,6 +133,9 @@ public abstract partial class Service
     /// Sets <paramref name="flag"/> on <see cref="Diag"/> while <paramref name="task"/> runs
     /// (Mode's <c>transition_with</c>).
     /// </summary>
+    /// <param name="flag">The <see cref="Diag"/> flag.</param>
+    /// <param name="task">The work to await.</param>
+    /// <returns>A task that completes (or fails) as <paramref name="task"/> does.</returns>
     public async Task TransitionWithAsync(string flag, Task task)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -144,6 +151,7 @@ public abstract partial class Service
     }
 
     /// <summary>Like <see cref="TransitionWithAsync(string, Task)"/>, returning the task's result.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
     public async Task<T> TransitionWithAsync<T>(string flag, Task<T> task)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -165,6 +173,9 @@ public abstract partial class Service
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>An exception of <paramref name="task"/> propagates when it completes first.</remarks>
+    /// <param name="timeout">The longest wait; <see langword="null"/> waits without limit.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="task">What to wait for.</param>
     public async Task<WaitResult> WaitAsync(Task task, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -178,6 +189,11 @@ public abstract partial class Service
     }
 
     /// <summary>Like <see cref="WaitAsync(Task, TimeSpan?, CancellationToken)"/>, returning the task's result when it completed.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="task">What to wait for.</param>
+    /// <returns>How the wait ended, with the result when the task completed.</returns>
+    /// <param name="timeout">The longest wait; <see langword="null"/> waits without limit.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
     public async Task<WaitResult<T>> WaitAsync<T>(Task<T> task, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -191,6 +207,9 @@ public abstract partial class Service
     /// the timeout passes (Mode's <c>wait_first</c>). Exceptions of the tasks are not thrown here:
     /// inspect <see cref="WaitFirstResult.Done"/>.
     /// </summary>
+    /// <param name="tasks">What to wait for.</param>
+    /// <param name="timeout">The longest wait; <see langword="null"/> waits without limit.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
     public async Task<WaitFirstResult> WaitFirstAsync(IEnumerable<Task> tasks, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tasks);
@@ -203,6 +222,7 @@ public abstract partial class Service
     /// Waits until all of <paramref name="tasks"/> complete, the service stops or crashes, or the
     /// timeout passes (Mode's <c>wait_many</c>). The first exception of a task propagates when all completed.
     /// </summary>
+    /// <returns>How the wait ended.</returns>
     public async Task<WaitResult> WaitManyAsync(IEnumerable<Task> tasks, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tasks);
@@ -265,6 +285,8 @@ public abstract partial class Service
     /// others still start), waits until every one of them has stopped or crashed (or this service
     /// stops), then stops them in reverse order (Mode's <c>join_services</c>).
     /// </summary>
+    /// <param name="services">The services to run, in start order.</param>
+    /// <param name="cancellationToken">Passed to their starts, waits and stops.</param>
     public async Task JoinServicesAsync(IEnumerable<IService> services, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(services);

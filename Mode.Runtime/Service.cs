@@ -223,6 +223,7 @@ public abstract partial class Service : IService
     }
 
     /// <summary>Returns the services to add as children at the first start (not called again on restart).</summary>
+    /// <returns>The services to add, in start order.</returns>
     protected virtual IEnumerable<IService> OnInitDependencies() => [];
 
     /// <summary>Runs at the first start only, before "Starting..." and <see cref="OnStartAsync"/>.</summary>

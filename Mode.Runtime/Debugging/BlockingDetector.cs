@@ -50,6 +50,8 @@ public sealed class BlockingDetector : Service
     public event Action<string>? Detected;
 
     /// <summary>Also watches the loop behind <paramref name="context"/> (e.g. a <c>ServiceThread</c>'s).</summary>
+    /// <param name="context">The loop to post probes to.</param>
+    /// <param name="name">The loop's name in reports.</param>
     public void Watch(SynchronizationContext context, string name)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -125,6 +125,7 @@ public sealed class Node
     }
 
     /// <summary>This node, then each ancestor up to the root.</summary>
+    /// <returns>The nodes from this one up to the root.</returns>
     public IEnumerable<Node> Walk()
     {
         for (var node = this; node is not null; node = node.Parent)

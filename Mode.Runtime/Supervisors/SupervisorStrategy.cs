@@ -70,6 +70,7 @@ public abstract class SupervisorStrategy : Service, ISupervisor
 
     /// <summary>Supervises <paramref name="service"/>; if the supervisor runs, the service starts at once.</summary>
     /// <exception cref="InvalidOperationException">The service already has another supervisor.</exception>
+    /// <param name="service">The service to supervise.</param>
     public void Add(IService service)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -94,6 +95,8 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     }
 
     /// <summary>Replaces the service at <paramref name="index"/> with <paramref name="service"/> (Mode's <c>insert</c>).</summary>
+    /// <param name="index">The position to replace; at or past the end, the service is added.</param>
+    /// <param name="service">The new service.</param>
     public void Insert(int index, IService service)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -128,6 +131,8 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     /// <see cref="MaxRestarts"/>. Logs "Restarting dead …! Last crash reason: …".
     /// </summary>
     /// <returns><see langword="false"/> when the limit was exceeded and the supervisor crashed.</returns>
+    /// <param name="service">The crashed service.</param>
+    /// <param name="cancellationToken">Cancelled when the supervisor stops.</param>
     protected async Task<bool> RestartServiceAsync(IService service, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -165,6 +170,9 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     }
 
     /// <summary>Stops every supervised service (in reverse order), logging failures.</summary>
+    /// <param name="services">The services, in supervision order.</param>
+    /// <param name="cancellationToken">Passed to each stop.</param>
+    /// <returns>A task that completes when every one has stopped.</returns>
     protected async Task StopServicesAsync(IEnumerable<IService> services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -58,6 +58,7 @@ public partial class Worker
     }
 
     /// <summary>Called once before the command line is parsed: a subclass adds its own options here.</summary>
+    /// <param name="commandLine">The worker's <see cref="CommandLine"/>.</param>
     protected virtual void ConfigureCommandLine(WorkerCommandLine commandLine)
     {
     }

@@ -11,6 +11,8 @@ public partial class Worker
     /// Called once logging is set up, with the factory the services will use and the level in effect
     /// (Mode's <c>on_setup_root_logger</c>): add providers here, or log a banner.
     /// </summary>
+    /// <param name="loggerFactory">The factory the services log through.</param>
+    /// <param name="level">The minimum level in effect.</param>
     protected virtual void OnSetupRootLogger(ILoggerFactory loggerFactory, LogLevel level)
     {
     }

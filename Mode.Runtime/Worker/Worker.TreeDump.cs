@@ -9,6 +9,7 @@ public partial class Worker
     /// Writes the service tree below this worker: per service its state, the hook it is in, its
     /// thread (a <see cref="ServiceThread"/>), diagnostic flags, running tasks and timers (what SIGUSR1 prints).
     /// </summary>
+    /// <param name="writer">Where the text goes.</param>
     public void DumpTree(TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);

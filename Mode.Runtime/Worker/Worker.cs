@@ -176,6 +176,8 @@ public partial class Worker : Service
         RequestStop(exitCode, "Stopping on request (exit code " + exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")...");
 
     /// <summary>The worker whose tree <paramref name="service"/> belongs to (the nearest one above it), or <see langword="null"/>.</summary>
+    /// <param name="service">A service of the tree.</param>
+    /// <returns>The worker, or <see langword="null"/> outside a worker's tree.</returns>
     public static Worker? Find(IService service)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -191,6 +193,7 @@ public partial class Worker : Service
     }
 
     /// <summary>Prints <paramref name="message"/> to standard output unless <see cref="WorkerOptions.Quiet"/> (Mode's <c>say</c>).</summary>
+    /// <param name="message">One line.</param>
     public void Say(string message)
     {
         if (!Options.Quiet)

@@ -62,6 +62,8 @@ public sealed class WorkerCommandLine
     }
 
     /// <summary>Writes the usage text: the synopsis and one line per visible option.</summary>
+    /// <param name="writer">Where the text goes.</param>
+    /// <param name="programName">The name in the synopsis.</param>
     public void WriteUsage(TextWriter writer, string programName)
     {
         ArgumentNullException.ThrowIfNull(writer);

@@ -8,6 +8,8 @@ public static class WorkerExtensions
     /// <paramref name="exitCode"/> (see <see cref="Worker.Stop"/>). Returns at once.
     /// </summary>
     /// <returns><see langword="false"/> when <paramref name="service"/> does not run under a worker.</returns>
+    /// <param name="service">A service of the worker's tree.</param>
+    /// <param name="exitCode">The process exit code to return.</param>
     public static bool StopWorker(this IService service, int exitCode = 0)
     {
         if (Worker.Find(service) is not { } worker)
