@@ -138,7 +138,7 @@ public abstract partial class Service : IService
     }
 
     /// <summary>The name used in logs and graphs; by default the class name without generic arity.</summary>
-    public virtual string Label => DefaultLabel(GetType());
+    public virtual string Label => DefaultLabels.Of(GetType());
 
     /// <summary>The name used in log prefixes and paths; by default the same as <see cref="Label"/>.</summary>
     public virtual string ShortLabel => Label;
@@ -327,13 +327,6 @@ public abstract partial class Service : IService
         {
             throw new InvalidOperationException($"{property} of service '{Label}' cannot change after it started.");
         }
-    }
-
-    private static string DefaultLabel(Type type)
-    {
-        var name = type.Name;
-        var tick = name.IndexOf('`', StringComparison.Ordinal);
-        return tick < 0 ? name : name[..tick];
     }
 
     /// <summary>
