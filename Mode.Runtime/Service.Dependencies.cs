@@ -167,7 +167,7 @@ public abstract partial class Service
     }
 
     /// <summary>The <see cref="Service"/> that <paramref name="service"/> is, or stands for as a (chain of) <see cref="ServiceProxy"/>.</summary>
-    internal static Service? AsService(IService service)
+    private static Service? AsService(IService service)
     {
         while (service is ServiceProxy proxy)
         {
