@@ -30,6 +30,9 @@ internal static class KnownTypeNames
     public const string TimeZone = "TimeZone";
     public const string OnError = "OnError";
 
-    /// <summary>Mirrors <c>Mode.TimerDefaults.MaxDriftCorrectionSeconds</c>.</summary>
+    /// <summary>
+    /// The default of <c>TimerAttribute.MaxDriftCorrection</c>, written into generated code when the
+    /// attribute does not set it; <c>DefaultsTests</c> keeps it equal to the runtime's.
+    /// </summary>
     public const double DefaultMaxDriftCorrectionSeconds = 0.1;
 }

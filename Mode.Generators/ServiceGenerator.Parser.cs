@@ -17,7 +17,7 @@ public sealed partial class ServiceGenerator
     /// </summary>
     internal static class Parser
     {
-        public static ServiceMember<TaskModel>? ParseTask(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ServiceMember? ParseTask(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method ||
                 TryGetInvocation(method, allowVoid: false) is not { } invocation ||
@@ -27,10 +27,10 @@ public sealed partial class ServiceGenerator
             }
 
             var onError = context.Attributes.Length == 1 ? ReadOnError(context.Attributes[0]) : 0;
-            return new ServiceMember<TaskModel>(type, new TaskModel(DefaultName(method), invocation, onError), default);
+            return new ServiceMember(type, new TaskModel(DefaultName(method), invocation, onError), default);
         }
 
-        public static ServiceMember<TimerModel>? ParseTimer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ServiceMember? ParseTimer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method ||
                 context.Attributes.Length != 1 ||
@@ -74,13 +74,13 @@ public sealed partial class ServiceGenerator
                 return null;
             }
 
-            return new ServiceMember<TimerModel>(
+            return new ServiceMember(
                 type,
                 new TimerModel(name ?? DefaultName(method), invocation, seconds, execFirst, maxDriftCorrection, ReadOnError(attribute)),
                 default);
         }
 
-        public static ServiceMember<CrontabModel>? ParseCrontab(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ServiceMember? ParseCrontab(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method ||
                 context.Attributes.Length != 1 ||
@@ -120,7 +120,7 @@ public sealed partial class ServiceGenerator
                 return null;
             }
 
-            return new ServiceMember<CrontabModel>(
+            return new ServiceMember(
                 type,
                 new CrontabModel(name ?? DefaultName(method), invocation, expression, timeZone, ReadOnError(attribute)),
                 default);
@@ -140,7 +140,7 @@ public sealed partial class ServiceGenerator
             return 0;
         }
 
-        public static ServiceMember<DependencyModel>? ParseDependency(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ServiceMember? ParseDependency(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             ITypeSymbol memberType;
             switch (context.TargetSymbol)
@@ -163,7 +163,7 @@ public sealed partial class ServiceGenerator
                 return null;
             }
 
-            return new ServiceMember<DependencyModel>(type, new DependencyModel(member.Name, EscapeIdentifier(member.Name)), order);
+            return new ServiceMember(type, new DependencyModel(member.Name, EscapeIdentifier(member.Name)), order);
         }
 
         /// <summary>

@@ -92,6 +92,47 @@ public sealed class CacheabilityTests
     }
 
     [Fact]
+    public void Rerun_OneAttributeKindChanged_OtherProvidersUnchangedAndMergedMembersModified()
+    {
+        // Every provider yields the shared member model and they are merged into one array: a change to
+        // one [Timer] re-parses that provider only, and the merged step carries the change on.
+        var first = GeneratorRunner.Run(Services);
+        var edited = Apply(first.Input, "replace:[Timer(10)]|[Timer(10, ExecFirst = true)]");
+
+        var second = GeneratorRunner.Run(first.Driver, edited);
+
+        IncrementalAssert.Steps(second.Result, new Dictionary<string, IncrementalStepRunReason[]>
+        {
+            [TrackingNames.Tasks] = [Cached, Unchanged],
+            [TrackingNames.Crontabs] = [Cached, Unchanged],
+            [TrackingNames.Dependencies] = [Cached, Unchanged],
+        });
+        Assert.Contains(Modified, IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Timers));
+        Assert.Equal([Modified], IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Members));
+        Assert.Equal([Unchanged, Modified], IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Service));
+        Assert.Contains("execFirst: true", second.Sources["App.UserCache.Mode.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rerun_AnnotatedMethodMoved_MergedMembersUnchangedAndOutputsCached()
+    {
+        // Background work is registered in method-name order and its member model holds no position,
+        // so moving a [Timer] method below another one re-parses it to an equal model: nothing after
+        // the providers runs again.
+        var first = GeneratorRunner.Run(Services);
+        var text = first.Input.SyntaxTrees.First().ToString();
+        var timer = text[text.IndexOf("[Timer(10)]", StringComparison.Ordinal)..text.IndexOf("[Task]", StringComparison.Ordinal)];
+        var edited = Apply(Apply(first.Input, "replace:" + timer + "|"), "replace:[Crontab(|" + timer + "[Crontab(");
+
+        var second = GeneratorRunner.Run(first.Driver, edited);
+
+        IncrementalAssert.Steps(second.Result, s_unchanged);
+        Assert.Equal([Cached], IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Services));
+        Assert.Equal([Cached, Cached], IncrementalAssert.OutputReasons(second.Result));
+        Assert.Equal(first.Sources, second.Sources);
+    }
+
+    [Fact]
     public void Rerun_CrontabTimeZoneAdded_CrontabStepModified()
     {
         var first = GeneratorRunner.Run(Services);

@@ -46,10 +46,11 @@ public sealed class EquatableArrayTests
     {
         static ServiceModel Model(double seconds) => new(
             new TypeHierarchy("App", new EquatableArray<TypeDeclarationInfo>([new("class", false, "Svc", "")]), "global::App.Svc", "App.Svc"),
-            new EquatableArray<DependencyModel>([new("_db", "_db")]),
-            default,
-            new EquatableArray<TimerModel>([new("Svc.Tick", new MethodInvocation("Tick", ReturnKind.Void, false), seconds, false, 0.1, 0)]),
-            default);
+            new EquatableArray<MemberModel>(
+            [
+                new DependencyModel("_db", "_db"),
+                new TimerModel("Svc.Tick", new MethodInvocation("Tick", ReturnKind.Void, false), seconds, false, 0.1, 0),
+            ]));
 
         Assert.Equal(Model(1), Model(1));
         Assert.Equal(Model(1).GetHashCode(), Model(1).GetHashCode());
