@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.CodeAnalysis.Text;
 using Mode.Generators.Helpers;
 using Mode.Generators.Models;
+using Mode.Shared;
 
 namespace Mode.Generators;
 
@@ -44,7 +45,7 @@ public sealed partial class ServiceGenerator
             }
 
             writer.WriteLine("/// <inheritdoc/>");
-            writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"Mode.Generators\", " + Literal(Version) + ")]");
+            writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(" + Literal(WiringRules.GeneratorName) + ", " + Literal(Version) + ")]");
             writer.WriteLine("protected override void ConfigureWiring(" + ServiceWiring + " wiring)");
             writer.OpenBlock();
             writer.WriteLine("base.ConfigureWiring(wiring);");
