@@ -162,7 +162,7 @@ public sealed partial class ServiceGenerator
                 return null;
             }
 
-            return new ServiceMember(type, new DependencyModel(member.Name, EscapeIdentifier(member.Name)), order);
+            return new ServiceMember(type, new DependencyModel(member.Name, EscapeIdentifier(member.Name), ParseVertex(memberType)), order);
         }
 
         /// <summary>
@@ -242,7 +242,36 @@ public sealed partial class ServiceGenerator
                 escapedNamespace,
                 new EquatableArray<TypeDeclarationInfo>(declarations),
                 fullyQualifiedName.ToString(),
-                metadataName.ToString());
+                metadataName.ToString(),
+                ParseVertex(type));
+        }
+
+        private static readonly SymbolDisplayFormat s_vertexName = new(
+            typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+            genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
+
+        private static readonly SymbolDisplayFormat s_vertexFullName = new(
+            typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+            genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
+
+        /// <summary>
+        /// A type as a vertex of the service graph: a generic type by its definition (<c>Box&lt;T&gt;</c>,
+        /// so an edge to <c>Box&lt;Db&gt;</c> meets the service <c>Box&lt;T&gt;</c>), a type parameter by its
+        /// name, keyed by its owner too (two classes' <c>T</c> are different vertices).
+        /// </summary>
+        private static GraphVertex ParseVertex(ITypeSymbol type)
+        {
+            if (type is ITypeParameterSymbol { ContainingSymbol: var owner } parameter)
+            {
+                var ownerKey = owner.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                return new GraphVertex(ownerKey + "." + parameter.Name, parameter.Name, owner.ToDisplayString(s_vertexFullName) + "." + parameter.Name);
+            }
+
+            var definition = type.OriginalDefinition;
+            return new GraphVertex(
+                definition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                definition.ToDisplayString(s_vertexName),
+                definition.ToDisplayString(s_vertexFullName));
         }
 
         /// <summary>How to call a background method, or null when <see cref="WiringRules"/> rejects its shape (MODE005).</summary>

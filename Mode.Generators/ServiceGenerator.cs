@@ -8,12 +8,13 @@ namespace Mode.Generators;
 /// <summary>
 /// Wires <c>[Task]</c>, <c>[Timer]</c>, <c>[Crontab]</c> and <c>[DependsOn]</c> members of partial
 /// <c>Mode.Service</c> classes: for each such class it emits an override of
-/// <c>Service.ConfigureWiring</c> that registers them through static lambdas, with no reflection.
+/// <c>Service.ConfigureWiring</c> that registers them through static lambdas, with no reflection; and,
+/// once per compilation that has such classes, <c>ModeServiceGraph</c>, their <c>[DependsOn]</c> graph.
 /// </summary>
 /// <remarks>
 /// This file is the pipeline only; <c>ServiceGenerator.Parser.cs</c> turns symbols into models,
-/// <c>ServiceGenerator.Grouping.cs</c> groups them by class and <c>ServiceGenerator.Emitter.cs</c> turns
-/// models into text. Invalid input produces no model and no code; the analyzers report it.
+/// <c>ServiceGenerator.Grouping.cs</c> groups them by class, <c>ServiceGenerator.Emitter.cs</c> turns
+/// models into text and <c>ServiceGenerator.Graph.cs</c> writes the service graph. Invalid input produces no model and no code; the analyzers report it.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class ServiceGenerator : IIncrementalGenerator
@@ -38,6 +39,22 @@ public sealed partial class ServiceGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Service);
 
         context.RegisterSourceOutput(service, static (spc, model) => spc.AddSource(model.Type.HintName, Emitter.Emit(model)));
+
+        // The compile-time service graph: re-written only when a service or a [DependsOn] member changes.
+        var graph = services
+            .Select(static (all, _) => ServiceGraph.From(all))
+            .WithTrackingName(TrackingNames.Graph);
+        var rootNamespace = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => ServiceGraph.Namespace(
+                options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var value) ? value : null));
+
+        context.RegisterSourceOutput(graph.Combine(rootNamespace), static (spc, input) =>
+        {
+            if (!input.Left.IsEmpty)
+            {
+                spc.AddSource(GraphHintName, ServiceGraph.Emit(input.Left, input.Right));
+            }
+        });
     }
 
     private static bool IsMethod(SyntaxNode node, CancellationToken cancellationToken) => node is MethodDeclarationSyntax;

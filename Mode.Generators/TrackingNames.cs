@@ -27,6 +27,9 @@ internal static class TrackingNames
     /// <summary>One service class: the input of one generated file.</summary>
     public const string Service = "Mode.Service";
 
+    /// <summary>The service graph's part of every service: the input of <c>ModeServiceGraph.g.cs</c>.</summary>
+    public const string Graph = "Mode.Graph";
+
     /// <summary>All the step names, for tests that walk every step.</summary>
-    public static readonly string[] All = [Tasks, Timers, Crontabs, Dependencies, Members, Services, Service];
+    public static readonly string[] All = [Tasks, Timers, Crontabs, Dependencies, Members, Services, Service, Graph];
 }

@@ -72,6 +72,7 @@ public sealed class CacheabilityTests
         var outputs = IncrementalAssert.OutputReasons(second.Result);
         Assert.Equal(2, outputs.Length);
         Assert.All(outputs, reason => Assert.True(reason == Cached, $"{edit}: output was {reason}"));
+        Assert.Equal(Cached, IncrementalAssert.GraphOutputReason(second.Result));
         Assert.Equal(first.Sources, second.Sources);
     }
 
@@ -133,6 +134,36 @@ public sealed class CacheabilityTests
     }
 
     [Fact]
+    public void Rerun_TimerChanged_GraphUnchangedAndItsFileCached()
+    {
+        // The graph is the [DependsOn] part of the services: a timer's change rewrites the wiring only.
+        var first = GeneratorRunner.Run(Services);
+        var edited = Apply(first.Input, "replace:[Timer(10)]|[Timer(20)]");
+
+        var second = GeneratorRunner.Run(first.Driver, edited);
+
+        Assert.Equal([Modified], IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Services));
+        Assert.Equal([Unchanged], IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Graph));
+        Assert.Equal(Cached, IncrementalAssert.GraphOutputReason(second.Result));
+        Assert.Equal(first.Sources[ServiceGenerator.GraphHintName], second.Sources[ServiceGenerator.GraphHintName]);
+    }
+
+    [Theory]
+    [InlineData("renamed", "replace:Db _db = new();|Db _store = new();", "_store")]
+    [InlineData("added", "replace:[Task]\n    private Task Loop|[DependsOn] private readonly Db _second = new();\n\n    [Task]\n    private Task Loop", "_second")]
+    public void Rerun_DependsOnSetChanged_GraphModifiedAndRewritten(string change, string edit, string member)
+    {
+        var first = GeneratorRunner.Run(Services);
+        var edited = Apply(first.Input, edit);
+
+        var second = GeneratorRunner.Run(first.Driver, edited);
+
+        Assert.True(IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Graph).SequenceEqual([Modified]), change);
+        Assert.Equal(Modified, IncrementalAssert.GraphOutputReason(second.Result));
+        Assert.Contains("|\"" + member + "\"|", second.Sources[ServiceGenerator.GraphHintName], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Rerun_CrontabTimeZoneAdded_CrontabStepModified()
     {
         var first = GeneratorRunner.Run(Services);
@@ -153,7 +184,7 @@ public sealed class CacheabilityTests
 
         var second = GeneratorRunner.Run(first.Driver, edited);
 
-        Assert.Equal(3, second.Sources.Count);
+        Assert.Equal(3 + 1, second.Sources.Count); // and the service graph
         Assert.Equal([New, Cached, Cached], IncrementalAssert.OutputReasons(second.Result).Order());
     }
 

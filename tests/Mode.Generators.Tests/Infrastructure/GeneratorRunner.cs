@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Mode.Generators;
 
 namespace Mode.Generators.Tests.Infrastructure;
@@ -39,22 +40,23 @@ internal static class GeneratorRunner
         new(LanguageVersion.Latest, documentation ? DocumentationMode.Diagnose : DocumentationMode.Parse);
 
     /// <summary>A library compilation of <paramref name="sources"/> (files <c>Source0.cs</c>, <c>Source1.cs</c>, …).</summary>
-    public static CSharpCompilation CreateCompilation(IEnumerable<string> sources, bool documentation = false)
+    public static CSharpCompilation CreateCompilation(IEnumerable<string> sources, bool documentation = false, IEnumerable<MetadataReference>? moreReferences = null)
     {
         var options = ParseOptions(documentation);
         var trees = sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, options, path: $"Source{i}.cs"));
         return CSharpCompilation.Create(
             "Mode.Generators.Tests.Input",
             trees,
-            GeneratorTest.References,
+            GeneratorTest.References.AddRange(moreReferences ?? []),
             CompilationOptions);
     }
 
     /// <summary>A driver with incremental step tracking, like the compiler's but observable.</summary>
-    public static GeneratorDriver CreateDriver(bool documentation = false) =>
+    public static GeneratorDriver CreateDriver(bool documentation = false, AnalyzerConfigOptionsProvider? options = null) =>
         CSharpGeneratorDriver.Create(
             [new ServiceGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions(documentation),
+            optionsProvider: options,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>
@@ -71,6 +73,14 @@ internal static class GeneratorRunner
         var compilation = CreateCompilation(sources, documentation);
         AssertNoErrors(compilation, "input");
         return Run(CreateDriver(documentation), compilation);
+    }
+
+    /// <inheritdoc cref="Run(string[])"/>
+    public static GeneratorRun Run(GeneratorInput input)
+    {
+        var compilation = CreateCompilation(input.Sources, moreReferences: input.LibraryReferences());
+        AssertNoErrors(compilation, "input");
+        return Run(CreateDriver(options: input.OptionsProvider()), compilation);
     }
 
     /// <summary>Runs <paramref name="driver"/> (new or reused) over <paramref name="compilation"/> with the same checks.</summary>

@@ -37,6 +37,25 @@ internal sealed class GeneratorTest : CSharpSourceGeneratorTest<ServiceGenerator
         CompilerDiagnostics = CompilerDiagnostics.Warnings;
     }
 
+    /// <summary>A test of <paramref name="input"/>: its sources, its library as a referenced assembly, its root namespace as a global option.</summary>
+    public static GeneratorTest For(GeneratorInput input)
+    {
+        var test = new GeneratorTest();
+        foreach (var source in input.Sources)
+        {
+            test.WithSource(source);
+        }
+
+        test.TestState.AdditionalReferences.AddRange(input.LibraryReferences());
+
+        if (input.RootNamespace is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", "is_global = true\nbuild_property.RootNamespace = " + input.RootNamespace + "\n"));
+        }
+
+        return test;
+    }
+
     /// <summary>Adds <paramref name="source"/> as the next test file (<c>/0/Test0.cs</c>, <c>/0/Test1.cs</c>, …).</summary>
     public GeneratorTest WithSource(string source)
     {

@@ -20,22 +20,17 @@ internal static class Snapshot
     private const string VerifiedSuffix = ".verified.cs";
     private const string ReceivedSuffix = ".received.cs";
 
-    /// <summary>Verifies what <paramref name="sources"/> generate against the test's snapshots. The test class is named after its file.</summary>
-    public static async Task VerifyAsync(string[] sources, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "")
+    /// <summary>Verifies what <paramref name="input"/> generates against the test's snapshots. The test class is named after its file.</summary>
+    public static async Task VerifyAsync(GeneratorInput input, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "")
     {
         var directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
         var prefix = Path.GetFileNameWithoutExtension(testFile) + "." + testMethod + "#";
         if (Environment.GetEnvironmentVariable(AcceptVariable) == "1")
         {
-            Write(sources, directory, prefix, VerifiedSuffix, deleteStale: true);
+            Write(input, directory, prefix, VerifiedSuffix, deleteStale: true);
         }
 
-        var test = new GeneratorTest();
-        foreach (var source in sources)
-        {
-            test.WithSource(source);
-        }
-
+        var test = GeneratorTest.For(input);
         var snapshots = Directory.EnumerateFiles(directory, prefix + "*" + VerifiedSuffix).Order(StringComparer.Ordinal).ToArray();
         Assert.True(snapshots.Length > 0, $"No snapshot {prefix}*{VerifiedSuffix} yet: run with {AcceptVariable}=1 to write them.");
         foreach (var snapshot in snapshots)
@@ -51,7 +46,7 @@ internal static class Snapshot
         }
         catch
         {
-            Write(sources, directory, prefix, ReceivedSuffix, deleteStale: false);
+            Write(input, directory, prefix, ReceivedSuffix, deleteStale: false);
             throw;
         }
 
@@ -61,9 +56,9 @@ internal static class Snapshot
         }
     }
 
-    /// <inheritdoc cref="VerifyAsync(string[], string, string)"/>
-    public static Task VerifyAsync(string source, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "") =>
-        VerifyAsync([source], testFile, testMethod);
+    /// <inheritdoc cref="VerifyAsync(GeneratorInput, string, string)"/>
+    public static Task VerifyAsync(string[] sources, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "") =>
+        VerifyAsync(new GeneratorInput(sources), testFile, testMethod);
 
     /// <summary>The text as stored: <c>\n</c> line endings and the version replaced.</summary>
     public static string Normalize(string text) =>
@@ -78,11 +73,11 @@ internal static class Snapshot
     private static string VersionArgument(string version) => "\"Mode.Generators\", \"" + version + "\"";
 
     /// <summary>Runs the generator and writes each file it generates as <c>prefix + hint name + suffix</c>.</summary>
-    private static void Write(string[] sources, string directory, string prefix, string suffix, bool deleteStale)
+    private static void Write(GeneratorInput input, string directory, string prefix, string suffix, bool deleteStale)
     {
         Directory.CreateDirectory(directory);
         var written = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (hintName, text) in GeneratorRunner.Run(sources, documentation: false).Sources)
+        foreach (var (hintName, text) in GeneratorRunner.Run(input).Sources)
         {
             var path = Path.Combine(directory, prefix + hintName[..^".cs".Length] + suffix);
             File.WriteAllText(path, Normalize(text));
