@@ -1,5 +1,5 @@
 using Mode.Analyzers.CodeFixes;
-using Mode.Analyzers.Tests.Verifiers;
+using Mode.Analyzers.Tests.Testing;
 
 namespace Mode.Analyzers.Tests;
 
@@ -9,7 +9,7 @@ public class AsyncVoidAnalyzerTests
 
     [Fact]
     public Task Analyze_AsyncVoidMethodInService_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 public async void [|Refresh|]() => await Task.Yield();
@@ -18,7 +18,7 @@ public class AsyncVoidAnalyzerTests
 
     [Fact]
     public Task Analyze_AsyncVoidLocalFunctionInService_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
@@ -32,7 +32,7 @@ public class AsyncVoidAnalyzerTests
 
     [Fact]
     public Task Analyze_AsyncVoidOverrideOfOnInit_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 protected override async void [|OnInit|]() => await Task.Yield();
@@ -41,7 +41,7 @@ public class AsyncVoidAnalyzerTests
 
     [Fact]
     public Task Analyze_AsyncVoidTimer_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer(1)] private async void [|Tick|]() => await Task.Yield();
@@ -50,7 +50,7 @@ public class AsyncVoidAnalyzerTests
 
     [Fact]
     public Task Analyze_EventHandlerShape_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 private async void OnChanged(object? sender, EventArgs e) => await Task.Yield();
@@ -60,7 +60,7 @@ public class AsyncVoidAnalyzerTests
 
     [Fact]
     public Task Analyze_AsyncVoidOutsideService_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public class Plain
             {
                 public async void Refresh() => await Task.Yield();
@@ -69,7 +69,7 @@ public class AsyncVoidAnalyzerTests
 
     [Fact]
     public Task Analyze_AsyncTaskAndSyncVoidInService_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 public async Task RefreshAsync() => await Task.Yield();
@@ -85,7 +85,7 @@ public class AsyncVoidAnalyzerTests
 
     [Fact]
     public Task Fix_AsyncVoidMethod_ReturnsTask() =>
-        CodeFixVerifier.VerifyAsync<AsyncVoidCodeFix>(Id, """
+        ModeCodeFixTest<AsyncVoidCodeFix>.VerifyAsync(Id, """
             public partial class App : Service
             {
                 public async void [|Refresh|]()
@@ -105,7 +105,7 @@ public class AsyncVoidAnalyzerTests
 
     [Fact]
     public Task Fix_AsyncVoidWithoutTasksUsing_ReturnsQualifiedTask() =>
-        CodeFixVerifier.VerifyAsync<AsyncVoidCodeFix>(Id, """
+        ModeCodeFixTest<AsyncVoidCodeFix>.VerifyAsync(Id, """
             namespace Ns
             {
                 using Task = System.String;
@@ -129,7 +129,7 @@ public class AsyncVoidAnalyzerTests
 
     [Fact]
     public Task FixAll_MethodAndLocalFunction_ReturnTask() =>
-        CodeFixVerifier.VerifyAsync<AsyncVoidCodeFix>(Id, """
+        ModeCodeFixTest<AsyncVoidCodeFix>.VerifyAsync(Id, """
             public partial class App : Service
             {
                 private async void [|First|]() => await Task.Yield();
@@ -155,7 +155,7 @@ public class AsyncVoidAnalyzerTests
 
     [Fact]
     public Task Fix_AsyncVoidOverride_NotOffered() =>
-        CodeFixVerifier.VerifyNoFixAsync<AsyncVoidCodeFix>(Id, """
+        ModeCodeFixTest<AsyncVoidCodeFix>.VerifyNoFixAsync(Id, """
             public partial class App : Service
             {
                 protected override async void [|OnInit|]() => await Task.Yield();

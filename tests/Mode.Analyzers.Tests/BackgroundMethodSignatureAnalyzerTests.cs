@@ -1,4 +1,4 @@
-using Mode.Analyzers.Tests.Verifiers;
+using Mode.Analyzers.Tests.Testing;
 
 namespace Mode.Analyzers.Tests;
 
@@ -8,7 +8,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_SupportedTaskForms_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Task] private Task A() => Task.CompletedTask;
@@ -20,7 +20,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_SupportedTimerForms_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer(1)] private void A() { }
@@ -32,7 +32,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_AbstractTaskInGenericService_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public abstract partial class Worker<T> : Service
             {
                 [Task] protected abstract Task RunAsync(CancellationToken cancellationToken);
@@ -41,7 +41,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_TaskReturningVoid_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Task] private void [|Run|]() { }
@@ -50,7 +50,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_TaskReturningTaskOfT_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Task] private Task<int> [|Run|]() => Task.FromResult(1);
@@ -59,7 +59,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_TimerReturningInt_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer(1)] private int [|Tick|]() => 0;
@@ -68,7 +68,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_StaticTask_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Task] private static Task [|Run|]() => Task.CompletedTask;
@@ -77,7 +77,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_GenericTimer_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer(1)] private void [|Tick|]<T>() { }
@@ -86,7 +86,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_CrontabWithExtraParameter_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer(5)] private Task [|Tick|](CancellationToken cancellationToken, int attempt) => Task.CompletedTask;
@@ -95,7 +95,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_TaskWithNonTokenParameter_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Task] private Task [|Run|](string name) => Task.CompletedTask;
@@ -104,7 +104,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_TaskWithRefToken_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Task] private Task [|Run|](ref CancellationToken token) => Task.CompletedTask;
@@ -113,7 +113,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_TaskAndTimerOnOneMethod_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Task, Timer(1)] private Task [|Run|]() => Task.CompletedTask;
@@ -122,7 +122,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_TaskOnLocalFunction_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
@@ -135,7 +135,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_TimerOnLambda_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
@@ -149,7 +149,7 @@ public class BackgroundMethodSignatureAnalyzerTests
 
     [Fact]
     public Task Analyze_OtherAttributesOnLocalFunction_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 protected override ValueTask OnStartAsync(CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Mode.Analyzers.Tests.Verifiers;
+using Mode.Analyzers.Tests.Testing;
 
 namespace Mode.Analyzers.Tests;
 
@@ -10,7 +10,7 @@ public class BackgroundMethodStaticSuppressorTests
     [Fact]
     public async Task Suppress_Ca1822OnBackgroundMethods_SuppressesOnlyThose()
     {
-        var compilation = TestCompilation.Create("""
+        var compilation = ModeTestSetup.CreateCompilation("""
             public partial class App : Service
             {
                 [Task] private Task RunAsync() => Task.CompletedTask;

@@ -1,5 +1,5 @@
 using Mode.Analyzers.CodeFixes;
-using Mode.Analyzers.Tests.Verifiers;
+using Mode.Analyzers.Tests.Testing;
 
 namespace Mode.Analyzers.Tests;
 
@@ -20,91 +20,91 @@ public class BlockingCallCodeFixTests
 
     [Fact]
     public Task Fix_ThreadSleepMillisecondsInService_AwaitsSleepAsync() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("[|Thread.Sleep(100)|];"),
             InHook("await SleepAsync(TimeSpan.FromMilliseconds(100));"));
 
     [Fact]
     public Task Fix_ThreadSleepTimeSpanInService_AwaitsSleepAsync() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("var delay = TimeSpan.FromSeconds(1);\n        [|Thread.Sleep(delay)|];"),
             InHook("var delay = TimeSpan.FromSeconds(1);\n        await SleepAsync(delay);"));
 
     [Fact]
     public Task Fix_ThreadSleepInStaticLambda_AwaitsTaskDelayWithToken() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("Func<CancellationToken, Task> pause = static async token => { [|Thread.Sleep(5)|]; await Task.Yield(); };\n        await pause(cancellationToken);"),
             InHook("Func<CancellationToken, Task> pause = static async token => { await Task.Delay(5, token); await Task.Yield(); };\n        await pause(cancellationToken);"));
 
     [Fact]
     public Task Fix_TaskResultInExpression_AwaitsWithParentheses() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("var length = [|Task.Run(() => \"abc\").Result|].Length;"),
             InHook("var length = (await Task.Run(() => \"abc\")).Length;"));
 
     [Fact]
     public Task Fix_TaskResultAsInitializer_AwaitsWithoutParentheses() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("var t = Task.Run(() => 1);\n        var n = [|t.Result|];"),
             InHook("var t = Task.Run(() => 1);\n        var n = await t;"));
 
     [Fact]
     public Task Fix_TaskWait_Awaits() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("var t = Task.Delay(1);\n        [|t.Wait()|];"),
             InHook("var t = Task.Delay(1);\n        await t;"));
 
     [Fact]
     public Task Fix_TaskWaitWithToken_AwaitsWaitAsync() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("var t = Task.Delay(1);\n        [|t.Wait(cancellationToken)|];"),
             InHook("var t = Task.Delay(1);\n        await t.WaitAsync(cancellationToken);"));
 
     [Fact]
     public Task Fix_GetAwaiterGetResult_AwaitsKeepingConfigureAwait() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("[|Task.Delay(1).ConfigureAwait(false).GetAwaiter().GetResult()|];"),
             InHook("await Task.Delay(1).ConfigureAwait(false);"));
 
     [Fact]
     public Task Fix_WaitAllStatement_AwaitsWhenAll() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("var a = Task.Delay(1);\n        [|Task.WaitAll(a, Task.Delay(2))|];"),
             InHook("var a = Task.Delay(1);\n        await Task.WhenAll(a, Task.Delay(2));"));
 
     [Fact]
     public Task Fix_FileReadAllText_AwaitsTwinWithHookToken() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("var text = [|File.ReadAllText(\"a.txt\")|];"),
             InHook("var text = await File.ReadAllTextAsync(\"a.txt\", cancellationToken);"));
 
     [Fact]
     public Task Fix_StreamReaderReadToEnd_AwaitsTwinWithToken() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("using var reader = new StreamReader(\"a\");\n        var all = [|reader.ReadToEnd()|];"),
             InHook("using var reader = new StreamReader(\"a\");\n        var all = await reader.ReadToEndAsync(cancellationToken);"));
 
     [Fact]
     public Task Fix_SemaphoreWait_AwaitsWaitAsyncWithToken() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("[|_gate.Wait()|];\n        _gate.Release();", "private readonly SemaphoreSlim _gate = new(1);"),
             InHook("await _gate.WaitAsync(cancellationToken);\n        _gate.Release();", "private readonly SemaphoreSlim _gate = new(1);"));
 
     [Fact]
     public Task Fix_TwinInTaskMethodWithoutToken_AwaitsTwinWithoutToken() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(Id, """
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Task] private async Task RunAsync()
@@ -128,7 +128,7 @@ public class BlockingCallCodeFixTests
 
     [Fact]
     public Task FixAll_SeveralKindsInOneHook_AwaitsEach() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
             InHook("""
                 [|Thread.Sleep(10)|];
@@ -143,7 +143,7 @@ public class BlockingCallCodeFixTests
 
     [Fact]
     public Task FixAll_TwoHooks_AwaitsInBoth() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(Id, """
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(Id, """
             public partial class App : Service
             {
                 protected override async ValueTask OnStartAsync(CancellationToken cancellationToken)
@@ -173,7 +173,7 @@ public class BlockingCallCodeFixTests
 
     [Fact]
     public Task Fix_InNonAsyncHookReturningDefault_MakesHookAsync() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(Id, """
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(Id, """
             public partial class App : Service
             {
                 protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
@@ -194,7 +194,7 @@ public class BlockingCallCodeFixTests
 
     [Fact]
     public Task FixAll_TwoCallsInNonAsyncHookWithEarlyReturn_MakesHookAsyncOnce() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(Id, """
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(Id, """
             public partial class App : Service
             {
                 protected override ValueTask OnStopAsync(CancellationToken cancellationToken)
@@ -227,7 +227,7 @@ public class BlockingCallCodeFixTests
 
     [Fact]
     public Task Fix_InSyncVoidTimer_MakesTimerAsyncTask() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(Id, """
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer(5)] private void Tick() => [|File.WriteAllText("tick.txt", "tick")|];
@@ -241,7 +241,7 @@ public class BlockingCallCodeFixTests
 
     [Fact]
     public Task Fix_InNonAsyncTaskMethodReturningCompletedTask_MakesItAsync() =>
-        CodeFixVerifier.VerifyAsync<BlockingCallCodeFix>(Id, """
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Task]
@@ -264,7 +264,7 @@ public class BlockingCallCodeFixTests
 
     [Fact]
     public Task Fix_NonAsyncHookReturningRealTask_NotOffered() =>
-        CodeFixVerifier.VerifyNoFixAsync<BlockingCallCodeFix>(Id, """
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyNoFixAsync(Id, """
             public partial class App : Service
             {
                 protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
@@ -277,13 +277,13 @@ public class BlockingCallCodeFixTests
 
     [Fact]
     public Task Fix_InSyncVoidLocalFunction_NotOffered() =>
-        CodeFixVerifier.VerifyNoFixAsync<BlockingCallCodeFix>(Id, InHook("void Pause() => [|Thread.Sleep(1)|];\n        Pause();\n        await Task.Yield();"));
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyNoFixAsync(Id, InHook("void Pause() => [|Thread.Sleep(1)|];\n        Pause();\n        await Task.Yield();"));
 
     [Fact]
     public Task Fix_InsideLock_NotOffered() =>
-        CodeFixVerifier.VerifyNoFixAsync<BlockingCallCodeFix>(Id, InHook("lock (_sync) { [|Thread.Sleep(1)|]; }\n        await Task.Yield();", "private readonly object _sync = new();"));
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyNoFixAsync(Id, InHook("lock (_sync) { [|Thread.Sleep(1)|]; }\n        await Task.Yield();", "private readonly object _sync = new();"));
 
     [Fact]
     public Task Fix_WaitWithTimeoutAndWaitAny_NotOffered() =>
-        CodeFixVerifier.VerifyNoFixAsync<BlockingCallCodeFix>(Id, InHook("var t = Task.Delay(1);\n        var done = [|t.Wait(10)|];\n        var i = [|Task.WaitAny(t)|];\n        await Task.Yield();"));
+        ModeCodeFixTest<BlockingCallCodeFix>.VerifyNoFixAsync(Id, InHook("var t = Task.Delay(1);\n        var done = [|t.Wait(10)|];\n        var i = [|Task.WaitAny(t)|];\n        await Task.Yield();"));
 }

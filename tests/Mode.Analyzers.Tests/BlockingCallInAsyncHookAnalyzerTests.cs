@@ -1,5 +1,5 @@
-using System.Globalization;
-using Mode.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Mode.Analyzers.Tests.Testing;
 
 namespace Mode.Analyzers.Tests;
 
@@ -8,7 +8,7 @@ public class BlockingCallInAsyncHookAnalyzerTests
     private const string Id = DiagnosticIds.BlockingCallInAsyncHook;
 
     private static Task VerifyInHookAsync(string body, string members = "") =>
-        AnalyzerVerifier.VerifyAsync(Id, $$"""
+        ModeAnalyzerTest.VerifyAsync(Id, $$"""
             public partial class App : Service
             {
                 private readonly SemaphoreSlim _gate = new(1);
@@ -112,7 +112,7 @@ public class BlockingCallInAsyncHookAnalyzerTests
 
     [Fact]
     public Task Analyze_InTaskMethod_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Task] private async Task RunAsync(CancellationToken cancellationToken)
@@ -125,7 +125,7 @@ public class BlockingCallInAsyncHookAnalyzerTests
 
     [Fact]
     public Task Analyze_InSyncTimerMethod_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer(5)] private void Tick() => [|File.WriteAllText("tick.txt", "tick")|];
@@ -134,7 +134,7 @@ public class BlockingCallInAsyncHookAnalyzerTests
 
     [Fact]
     public Task Analyze_InCrontabMethod_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 private Task<int> _pending = Task.FromResult(0);
@@ -145,7 +145,7 @@ public class BlockingCallInAsyncHookAnalyzerTests
 
     [Fact]
     public Task Analyze_InEveryLifecycleHook_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 protected override ValueTask OnFirstStartAsync(CancellationToken cancellationToken) { [|Thread.Sleep(1)|]; return default; }
@@ -158,7 +158,7 @@ public class BlockingCallInAsyncHookAnalyzerTests
 
     [Fact]
     public Task Analyze_OverrideOfOverrideInDerivedService_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class Base : Service
             {
                 protected override ValueTask OnStopAsync(CancellationToken cancellationToken) => default;
@@ -171,28 +171,24 @@ public class BlockingCallInAsyncHookAnalyzerTests
             """);
 
     [Fact]
-    public async Task Analyze_ThreadSleep_MessageNamesHookAndSleepAsync()
-    {
-        var compilation = TestCompilation.Create("""
+    public Task Analyze_ThreadSleep_MessageNamesHookAndSleepAsync() =>
+        ModeAnalyzerTest.VerifyAsync(
+            """
             public partial class App : Service
             {
-                protected override ValueTask OnStartAsync(CancellationToken cancellationToken) { Thread.Sleep(1); return default; }
+                protected override ValueTask OnStartAsync(CancellationToken cancellationToken) { {|#0:Thread.Sleep(1)|}; return default; }
             }
-            """);
-
-        var diagnostic = Assert.Single(await AnalyzerVerifier.GetModeDiagnosticsAsync(compilation));
-
-        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, diagnostic.Severity);
-        Assert.Equal(
-            "'Thread.Sleep' blocks a thread in 'App.OnStartAsync'; await SleepAsync instead, which also wakes up when the service stops",
-            diagnostic.GetMessage(CultureInfo.InvariantCulture));
-    }
+            """,
+            ModeAnalyzerTest.Diagnostic(Id)
+                .WithLocation(0)
+                .WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("'Thread.Sleep' blocks a thread in 'App.OnStartAsync'; await SleepAsync instead, which also wakes up when the service stops"));
 
     // Near misses.
 
     [Fact]
     public Task Analyze_SyncNonHookMethodInService_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 public void Helper() { Thread.Sleep(1); var s = File.ReadAllText("a"); Task.Delay(1).Wait(); }
@@ -202,7 +198,7 @@ public class BlockingCallInAsyncHookAnalyzerTests
 
     [Fact]
     public Task Analyze_SameNamedMethodOutsideService_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public class Plain
             {
                 public virtual ValueTask OnStartAsync(CancellationToken cancellationToken) { Thread.Sleep(1); return default; }
@@ -216,7 +212,7 @@ public class BlockingCallInAsyncHookAnalyzerTests
 
     [Fact]
     public Task Analyze_ServiceNestedInPlainClass_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public class Plain
             {
                 public async Task WorkAsync() { Thread.Sleep(1); await Task.Yield(); }
@@ -234,7 +230,7 @@ public class BlockingCallInAsyncHookAnalyzerTests
 
     [Fact]
     public Task Analyze_ServiceThroughGenericBase_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public abstract class Base<T> : Service
             {
             }

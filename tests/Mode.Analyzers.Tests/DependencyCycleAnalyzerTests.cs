@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Mode.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis.Testing;
+using Mode.Analyzers.Tests.Testing;
 
 namespace Mode.Analyzers.Tests;
 
@@ -11,7 +12,7 @@ public class DependencyCycleAnalyzerTests
 
     [Fact]
     public Task Analyze_ThreeServiceCycle_ReportsOnceAtSmallestName() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class Webserver : Service
             {
                 [DependsOn] private readonly UserCache _cache = new();
@@ -29,25 +30,24 @@ public class DependencyCycleAnalyzerTests
             """);
 
     [Fact]
-    public async Task Analyze_ThreeServiceCycle_MessageNamesTheChain()
+    public Task Analyze_ThreeServiceCycle_MessageNamesTheChain()
     {
-        var compilation = TestCompilation.Create("""
+        Assert.Equal("https://github.com/mode-dotnet/mode/blob/main/Mode.Analyzers/docs/MODE001.md", ModeTestSetup.Descriptor(Id).HelpLinkUri);
+        return ModeAnalyzerTest.VerifyAsync(
+            """
             public partial class Webserver : Service { [DependsOn] private readonly UserCache _cache = new(); }
-            public partial class App : Service { [DependsOn] private readonly Webserver _web = new(); }
+            public partial class App : Service { [{|#0:DependsOn|}] private readonly Webserver _web = new(); }
             public partial class UserCache : Service { [DependsOn] private App? _app; }
-            """);
-
-        var diagnostic = Assert.Single(await AnalyzerVerifier.GetModeDiagnosticsAsync(compilation));
-
-        Assert.Equal(Id, diagnostic.Id);
-        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
-        Assert.StartsWith("Dependency cycle between services: App -> Webserver -> UserCache -> App;", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        Assert.Equal("https://github.com/mode-dotnet/mode/blob/main/Mode.Analyzers/docs/MODE001.md", diagnostic.Descriptor.HelpLinkUri);
+            """,
+            ModeAnalyzerTest.Diagnostic(Id)
+                .WithLocation(0)
+                .WithSeverity(DiagnosticSeverity.Error)
+                .WithMessage("Dependency cycle between services: App -> Webserver -> UserCache -> App; a service cannot (transitively) depend on itself, break the cycle by removing one [DependsOn]"));
     }
 
     [Fact]
     public Task Analyze_SelfDependency_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class TreeNode : Service
             {
                 [[|DependsOn|]] public TreeNode? Child { get; set; }
@@ -56,7 +56,7 @@ public class DependencyCycleAnalyzerTests
 
     [Fact]
     public Task Analyze_TwoServicesThroughProperties_ReportsAtFirstAttributeOfSmallest() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             namespace Shop
             {
                 public partial class Orders : Service
@@ -74,7 +74,7 @@ public class DependencyCycleAnalyzerTests
 
     [Fact]
     public Task Analyze_TwoSeparateCycles_ReportsEach() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class A : Service { [[|DependsOn|]] private B? _b; }
             public partial class B : Service { [DependsOn] private A? _a; }
             public partial class C : Service { [[|DependsOn|]] private D? _d; }
@@ -84,7 +84,7 @@ public class DependencyCycleAnalyzerTests
 
     [Fact]
     public Task Analyze_CycleAcrossFiles_ReportsInFileOfSmallest() =>
-        AnalyzerVerifier.VerifyAsync(
+        ModeAnalyzerTest.VerifyAsync(
             Id,
             """
             public partial class Zeta : Service { [DependsOn] private Alpha? _alpha; }
@@ -94,22 +94,18 @@ public class DependencyCycleAnalyzerTests
             """);
 
     [Fact]
-    public async Task Analyze_TwoCyclesSharingAService_ReportsOneComponentListingTheRest()
-    {
-        var compilation = TestCompilation.Create("""
-            public partial class A : Service { [DependsOn] private B? _b; [DependsOn] private C? _c; }
+    public Task Analyze_TwoCyclesSharingAService_ReportsOneComponentListingTheRest() =>
+        ModeAnalyzerTest.VerifyAsync(
+            """
+            public partial class A : Service { [{|#0:DependsOn|}] private B? _b; [DependsOn] private C? _c; }
             public partial class B : Service { [DependsOn] private A? _a; }
             public partial class C : Service { [DependsOn] private A? _a; }
-            """);
-
-        var diagnostic = Assert.Single(await AnalyzerVerifier.GetModeDiagnosticsAsync(compilation));
-
-        Assert.Contains("A -> B -> A (also in the cycle: C)", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-    }
+            """,
+            ModeAnalyzerTest.Diagnostic(Id).WithLocation(0).WithArguments("A -> B -> A (also in the cycle: C)"));
 
     [Fact]
     public Task Analyze_CycleThroughInheritedMember_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public abstract partial class Base : Service
             {
                 [[|DependsOn|]] protected UserCache? Cache { get; set; }
@@ -125,7 +121,7 @@ public class DependencyCycleAnalyzerTests
 
     [Fact]
     public Task Analyze_CycleThroughGenericWrapper_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class Wrapper<T> : Service where T : class, IService
             {
                 [DependsOn] public T? Inner { get; set; }
@@ -138,38 +134,41 @@ public class DependencyCycleAnalyzerTests
             """);
 
     [Fact]
-    public async Task Analyze_CycleThroughReferencedGenericService_Reports()
+    public Task Analyze_CycleThroughReferencedGenericService_Reports()
     {
-        var library = TestCompilation.Create("""
-            namespace Lib;
-
-            public partial class Wrapper<T> : Service where T : class, IService
+        var test = new ModeAnalyzerTest(Id)
+        {
+            TestCode = """
+                public partial class App : Service
+                {
+                    [{|#0:DependsOn|}] private readonly Lib.Wrapper<App> _wrapper = new();
+                }
+                """,
+            ExpectedDiagnostics = { ModeAnalyzerTest.Diagnostic(Id).WithLocation(0).WithArguments("App -> Lib.Wrapper<App> -> App") },
+        };
+        var library = new ProjectState("Lib", LanguageNames.CSharp, "/Lib/Test", "cs")
+        {
+            Sources =
             {
-                [DependsOn] public T? Inner { get; set; }
-            }
-            """).WithAssemblyName("Lib");
-        using var image = new MemoryStream();
-        Assert.True(library.Emit(image).Success);
-        var reference = MetadataReference.CreateFromImage(image.ToArray());
+                """
+                namespace Lib;
 
-        var (source, spans) = Markup.Parse("""
-            public partial class App : Service
-            {
-                [[|DependsOn|]] private readonly Lib.Wrapper<App> _wrapper = new();
-            }
-            """, Id);
-        var compilation = TestCompilation.Create([.. TestCompilation.References, reference], source);
-        AnalyzerVerifier.AssertNoCompilerErrors(compilation, "the test source");
-
-        var diagnostic = Assert.Single(await AnalyzerVerifier.GetModeDiagnosticsAsync(compilation));
-
-        Assert.Equal(spans[0].Span, diagnostic.Location.SourceSpan);
-        Assert.Contains("App -> Lib.Wrapper<App> -> App", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                public partial class Wrapper<T> : Service where T : class, IService
+                {
+                    [DependsOn] public T? Inner { get; set; }
+                }
+                """,
+            },
+        };
+        ModeTestSetup.AddCommonState(library);
+        test.TestState.AdditionalProjects.Add("Lib", library);
+        test.TestState.AdditionalProjectReferences.Add("Lib");
+        return test.RunAsync();
     }
 
     [Fact]
     public Task Analyze_DiamondWithoutCycle_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [DependsOn] private readonly Web _web = new();
@@ -183,7 +182,7 @@ public class DependencyCycleAnalyzerTests
 
     [Fact]
     public Task Analyze_BackReferenceWithoutDependsOn_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [DependsOn] private readonly Child _child;
@@ -199,7 +198,7 @@ public class DependencyCycleAnalyzerTests
 
     [Fact]
     public Task Analyze_CycleThroughInterfaceType_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public interface IApp : IService;
 
             public partial class App : Service, IApp
@@ -215,7 +214,7 @@ public class DependencyCycleAnalyzerTests
 
     [Fact]
     public Task Analyze_StaticMemberBackEdge_IgnoredByGraph() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [DependsOn] private readonly Cache _cache = new();
@@ -228,20 +227,18 @@ public class DependencyCycleAnalyzerTests
             """);
 
     [Fact]
-    public async Task Analyze_LongChainClosingIntoCycle_ReportsFullChain()
+    public Task Analyze_LongChainClosingIntoCycle_ReportsFullChain()
     {
         const int length = 3000;
         var source = new System.Text.StringBuilder();
         for (var i = 0; i < length; i++)
         {
-            source.Append(CultureInfo.InvariantCulture, $"public partial class S{i:D4} : Service {{ [DependsOn] private S{(i + 1) % length:D4}? _next; }}\n");
+            var attribute = i == 0 ? "{|#0:DependsOn|}" : "DependsOn";
+            source.Append(CultureInfo.InvariantCulture, $"public partial class S{i:D4} : Service {{ [{attribute}] private S{(i + 1) % length:D4}? _next; }}\n");
         }
 
-        var diagnostic = Assert.Single(await AnalyzerVerifier.GetModeDiagnosticsAsync(TestCompilation.Create(source.ToString())));
-
-        var message = diagnostic.GetMessage(CultureInfo.InvariantCulture);
-        Assert.StartsWith("Dependency cycle between services: S0000 -> S0001 -> ", message, StringComparison.Ordinal);
-        Assert.Contains("S2999 -> S0000;", message, StringComparison.Ordinal);
+        var chain = string.Join(" -> ", Enumerable.Range(0, length + 1).Select(i => $"S{i % length:D4}"));
+        return ModeAnalyzerTest.VerifyAsync(source.ToString(), ModeAnalyzerTest.Diagnostic(Id).WithLocation(0).WithArguments(chain));
     }
 
     [Fact]
@@ -280,7 +277,7 @@ public class DependencyCycleAnalyzerTests
             files.Add(text.ToString());
         }
 
-        var compilation = TestCompilation.Create([.. files]);
+        var compilation = ModeTestSetup.CreateCompilation([.. files]);
         var bind = System.Diagnostics.Stopwatch.StartNew();
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         bind.Stop();

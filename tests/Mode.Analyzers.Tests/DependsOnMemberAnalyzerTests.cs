@@ -1,4 +1,4 @@
-using Mode.Analyzers.Tests.Verifiers;
+using Mode.Analyzers.Tests.Testing;
 
 namespace Mode.Analyzers.Tests;
 
@@ -8,7 +8,7 @@ public class DependsOnMemberAnalyzerTests
 
     [Fact]
     public Task Analyze_ServiceTypedMembers_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class Cache : Service;
 
             public interface IDatabase : IService;
@@ -25,7 +25,7 @@ public class DependsOnMemberAnalyzerTests
 
     [Fact]
     public Task Analyze_StringField_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [DependsOn] private readonly string [|_name|] = "";
@@ -34,7 +34,7 @@ public class DependsOnMemberAnalyzerTests
 
     [Fact]
     public Task Analyze_ServiceArrayProperty_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [DependsOn] public Service[] [|Children|] { get; } = [];
@@ -43,7 +43,7 @@ public class DependsOnMemberAnalyzerTests
 
     [Fact]
     public Task Analyze_UnconstrainedTypeParameter_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App<T> : Service
             {
                 [DependsOn] private T? [|_child|];
@@ -52,7 +52,7 @@ public class DependsOnMemberAnalyzerTests
 
     [Fact]
     public Task Analyze_DisposableNotService_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [DependsOn] private readonly IAsyncDisposable? [|_resource|] = null;
@@ -61,7 +61,7 @@ public class DependsOnMemberAnalyzerTests
 
     [Fact]
     public Task Analyze_StaticServiceField_ReportsMode009() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class Cache : Service;
 
             public partial class App : Service
@@ -72,7 +72,7 @@ public class DependsOnMemberAnalyzerTests
 
     [Fact]
     public Task Analyze_WriteOnlyProperty_ReportsMode009() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 private Service? _child;
@@ -83,7 +83,7 @@ public class DependsOnMemberAnalyzerTests
 
     [Fact]
     public Task Analyze_StaticStringProperty_ReportsBoth() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [DependsOn] public static string {|MODE009:[|Name|]|} { get; } = "";

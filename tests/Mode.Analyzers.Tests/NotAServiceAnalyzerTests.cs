@@ -1,4 +1,4 @@
-using Mode.Analyzers.Tests.Verifiers;
+using Mode.Analyzers.Tests.Testing;
 
 namespace Mode.Analyzers.Tests;
 
@@ -8,7 +8,7 @@ public class NotAServiceAnalyzerTests
 
     [Fact]
     public Task Analyze_TaskInPlainClass_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class [|Plain|]
             {
                 [Task] private Task RunAsync() => Task.CompletedTask;
@@ -17,7 +17,7 @@ public class NotAServiceAnalyzerTests
 
     [Fact]
     public Task Analyze_TimerInStruct_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial struct [|Ticker|]
             {
                 [Timer(1)] private void Tick() { }
@@ -26,7 +26,7 @@ public class NotAServiceAnalyzerTests
 
     [Fact]
     public Task Analyze_DependsOnInClassImplementingIServiceOnly_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public abstract partial class [|Proxy|]
             {
                 [DependsOn] public Service? Inner { get; set; }
@@ -35,7 +35,7 @@ public class NotAServiceAnalyzerTests
 
     [Fact]
     public Task Analyze_CrontabInRecord_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial record [|Job|]
             {
                 [Timer(60)] private void Run() { }
@@ -44,7 +44,7 @@ public class NotAServiceAnalyzerTests
 
     [Fact]
     public Task Analyze_IndirectServiceSubclass_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public abstract partial class Base : Service;
 
             public partial class App : Base
@@ -55,7 +55,7 @@ public class NotAServiceAnalyzerTests
 
     [Fact]
     public Task Analyze_PlainClassWithoutModeAttributes_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public class Plain
             {
                 [Obsolete] private Task RunAsync() => Task.CompletedTask;
@@ -64,7 +64,7 @@ public class NotAServiceAnalyzerTests
 
     [Fact]
     public Task Analyze_PlainClassWithOwnTaskAttribute_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             namespace Other
             {
                 public sealed class TaskAttribute : Attribute;

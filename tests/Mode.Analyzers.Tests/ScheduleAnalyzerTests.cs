@@ -1,4 +1,4 @@
-using Mode.Analyzers.Tests.Verifiers;
+using Mode.Analyzers.Tests.Testing;
 
 namespace Mode.Analyzers.Tests;
 
@@ -8,7 +8,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_PositiveIntervals_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer(1)] private void A() { }
@@ -20,7 +20,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_ZeroInterval_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer([|0|])] private void Tick() { }
@@ -29,7 +29,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_NegativeIntervalFromConstant_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 private const double Interval = -5;
@@ -40,7 +40,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_NaNInterval_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer([|double.NaN|])] private void Tick() { }
@@ -49,7 +49,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_InfiniteIntervalNamedArgument_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer([|seconds: double.PositiveInfinity|], ExecFirst = true)] private void Tick() { }
@@ -58,7 +58,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_IntervalBeyondTimeSpan_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Timer([|1e300|])] private void Tick() { }
@@ -67,7 +67,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_HourOutOfRange_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Crontab([|"0 24 * * *"|])] private void Run() { }
@@ -76,7 +76,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_TooFewFields_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Crontab([|"*/15 * *"|], TimeZone = "Europe/Paris")] private Task RunAsync() => Task.CompletedTask;
@@ -85,7 +85,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_GarbageExpression_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Crontab([|"every day at noon"|])] private void Run() { }
@@ -94,7 +94,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_NullExpression_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Crontab([|null!|])] private void Run() { }
@@ -103,7 +103,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_ValidCronExpressions_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Crontab("*/15 * * * *")] private void A() { }
@@ -115,7 +115,7 @@ public class ScheduleAnalyzerTests
 
     [Fact]
     public Task Analyze_UnknownTimeZone_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class App : Service
             {
                 [Crontab("0 0 * * *", TimeZone = "Not/AZone")] private void Run() { }

@@ -1,5 +1,5 @@
 using Mode.Analyzers.CodeFixes;
-using Mode.Analyzers.Tests.Verifiers;
+using Mode.Analyzers.Tests.Testing;
 
 namespace Mode.Analyzers.Tests;
 
@@ -9,7 +9,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task Analyze_TaskMethodInNonPartialService_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public class [|App|] : Service
             {
                 [Task] private Task RunAsync() => Task.CompletedTask;
@@ -18,7 +18,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task Analyze_DependsOnFieldInNonPartialService_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class Cache : Service;
 
             public sealed class [|App|] : Service
@@ -29,7 +29,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task Analyze_PartialServiceInNonPartialContainingType_Reports() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public static class Outer
             {
                 public partial class [|App|] : Service
@@ -41,7 +41,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task Analyze_CrontabInNestedNonPartialChain_ReportsOncePerService() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             namespace Ns;
 
             public class Outer
@@ -60,7 +60,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task Analyze_PartialServiceAndContainers_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public static partial class Outer
             {
                 public partial class App : Service
@@ -72,7 +72,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task Analyze_NonPartialServiceWithoutAttributes_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public sealed class App : Service
             {
                 private Task RunAsync() => Task.CompletedTask;
@@ -81,7 +81,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task Analyze_NonPartialDerivedFromAnnotatedPartialService_NoDiagnostic() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public partial class Base : Service
             {
                 [Task] private Task RunAsync() => Task.CompletedTask;
@@ -92,7 +92,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task Analyze_NonPartialNonService_ReportsOnlyMode004() =>
-        AnalyzerVerifier.VerifyAsync(Id, """
+        ModeAnalyzerTest.VerifyAsync(Id, """
             public class {|MODE004:Plain|}
             {
                 [Task] private Task RunAsync() => Task.CompletedTask;
@@ -101,7 +101,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task Fix_NonPartialService_AddsPartial() =>
-        CodeFixVerifier.VerifyAsync<ServiceNotPartialCodeFix>(Id, """
+        ModeCodeFixTest<ServiceNotPartialCodeFix>.VerifyAsync(Id, """
             public sealed class [|App|] : Service
             {
                 [Task] private Task RunAsync() => Task.CompletedTask;
@@ -115,7 +115,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task Fix_NoModifiersAndAttribute_AddsPartialBeforeClassKeyword() =>
-        CodeFixVerifier.VerifyAsync<ServiceNotPartialCodeFix>(Id, """
+        ModeCodeFixTest<ServiceNotPartialCodeFix>.VerifyAsync(Id, """
             namespace Ns
             {
                 [System.Obsolete]
@@ -137,7 +137,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task Fix_NonPartialContainingTypes_AddsPartialToEachType() =>
-        CodeFixVerifier.VerifyAsync<ServiceNotPartialCodeFix>(Id, """
+        ModeCodeFixTest<ServiceNotPartialCodeFix>.VerifyAsync(Id, """
             public static class Outer
             {
                 internal class Middle
@@ -163,7 +163,7 @@ public class ServiceNotPartialAnalyzerTests
 
     [Fact]
     public Task FixAll_TwoServicesSharingAContainer_AddsPartialOnce() =>
-        CodeFixVerifier.VerifyAsync<ServiceNotPartialCodeFix>(Id, """
+        ModeCodeFixTest<ServiceNotPartialCodeFix>.VerifyAsync(Id, """
             public class Outer
             {
                 public class [|First|] : Service
