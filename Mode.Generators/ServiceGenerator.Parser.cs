@@ -143,18 +143,13 @@ public sealed partial class ServiceGenerator
 
         public static ServiceMember? ParseDependency(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (WiringRules.DependencyMemberProblem(context.TargetSymbol) is not null)
+            var member = context.TargetSymbol;
+            if (WiringRules.DependencyMemberProblem(member) is not null)
             {
                 return null;
             }
 
-            var memberType = context.TargetSymbol switch
-            {
-                IFieldSymbol field => field.Type,
-                _ => ((IPropertySymbol)context.TargetSymbol).Type,
-            };
-
-            var member = context.TargetSymbol;
+            var memberType = member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
             if (!WiringRules.IsServiceInterfaceType(memberType) ||
                 GetDeclarationOrder(context.TargetNode, member.ContainingType, cancellationToken) is not { } order ||
                 ParseServiceType(member.ContainingType, cancellationToken) is not { } type)
