@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Mode.Analyzers.Helpers;
+using Mode.Shared;
 
 namespace Mode.Analyzers;
 
@@ -59,12 +60,8 @@ public sealed class BackgroundMethodSignatureAnalyzer : DiagnosticAnalyzer
             problems.Add("it has more than one of [Task], [Timer] and [Crontab]");
         }
 
-        if (method.MethodKind != MethodKind.Ordinary)
-        {
-            problems.Add("it is " + DescribeKind(method.MethodKind) + ", not an ordinary method");
-        }
-
-        CheckShape(method, kinds[0], symbols, problems);
+        // The generator's own rule (Shared/WiringRules.cs): reported here exactly when it skips the method.
+        WiringRules.IsWirableBackgroundMethod(method, allowVoid: kinds[0] != ModeAttributeKind.Task, out _, out _, problems);
         if (problems.Count > 0)
         {
             Report(context.ReportDiagnostic, method.Locations[0], kinds[0], method, problems);
@@ -105,38 +102,6 @@ public sealed class BackgroundMethodSignatureAnalyzer : DiagnosticAnalyzer
         Report(context.ReportDiagnostic, location, kinds[0], symbol, [$"it is {what}, which the generator cannot wire"]);
     }
 
-    private static void CheckShape(IMethodSymbol method, ModeAttributeKind kind, ModeSymbols symbols, List<string> problems)
-    {
-        if (method.IsStatic)
-        {
-            problems.Add("it is static");
-        }
-
-        if (method.IsGenericMethod)
-        {
-            problems.Add("it is generic");
-        }
-
-        var returnType = method.ReturnType;
-        var returnsTask = SymbolEqualityComparer.Default.Equals(returnType, symbols.Task)
-            || SymbolEqualityComparer.Default.Equals(returnType, symbols.ValueTask);
-        var returnOk = kind == ModeAttributeKind.Task ? returnsTask : returnsTask || method.ReturnsVoid;
-        if (!returnOk || method.ReturnsByRef || method.ReturnsByRefReadonly)
-        {
-            problems.Add("it returns '" + returnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "'");
-        }
-
-        var parameters = method.Parameters;
-        var parametersOk = parameters.Length == 0
-            || (parameters.Length == 1
-                && parameters[0].RefKind == RefKind.None
-                && SymbolEqualityComparer.Default.Equals(parameters[0].Type, symbols.CancellationToken));
-        if (!parametersOk)
-        {
-            problems.Add("it takes (" + string.Join(", ", parameters.Select(p => p.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))) + ")");
-        }
-    }
-
     private static List<ModeAttributeKind> BackgroundKinds(IMethodSymbol method, ModeSymbols symbols)
     {
         var kinds = new List<ModeAttributeKind>(1);
@@ -165,13 +130,4 @@ public sealed class BackgroundMethodSignatureAnalyzer : DiagnosticAnalyzer
             },
             string.Join("; ", problems),
             kind == ModeAttributeKind.Task ? TaskForms : TimerForms));
-
-    private static string DescribeKind(MethodKind kind) => kind switch
-    {
-        MethodKind.PropertyGet or MethodKind.PropertySet => "a property accessor",
-        MethodKind.EventAdd or MethodKind.EventRemove => "an event accessor",
-        MethodKind.UserDefinedOperator or MethodKind.Conversion => "an operator",
-        MethodKind.ExplicitInterfaceImplementation => "an explicit interface implementation",
-        _ => "a special method",
-    };
 }

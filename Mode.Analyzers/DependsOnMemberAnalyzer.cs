@@ -2,13 +2,14 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Mode.Analyzers.Helpers;
+using Mode.Shared;
 
 namespace Mode.Analyzers;
 
 /// <summary>
 /// MODE008: a <c>[DependsOn]</c> field or property whose type is not an <c>IService</c>.
 /// MODE009: a <c>[DependsOn]</c> member the generator cannot read per instance: a static member, a
-/// write-only property, or an indexer.
+/// write-only property, an indexer, or an explicit interface implementation.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DependsOnMemberAnalyzer : DiagnosticAnalyzer
@@ -55,19 +56,14 @@ public sealed class DependsOnMemberAnalyzer : DiagnosticAnalyzer
         }
 
         var name = SymbolNames.Member(member);
-        var problem = member switch
-        {
-            { IsStatic: true } => "static",
-            IPropertySymbol { IsIndexer: true } => "an indexer",
-            IPropertySymbol { GetMethod: null } => "write-only",
-            _ => null,
-        };
+        // The generator's own rule (Shared/WiringRules.cs): reported here exactly when it skips the member.
+        var problem = WiringRules.DependencyMemberProblem(member);
         if (problem is not null)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsupportedDependencyMember, member.Locations[0], kind, name, problem));
         }
 
-        if (type.TypeKind != TypeKind.Error && !symbols.IsIService(type))
+        if (type.TypeKind != TypeKind.Error && !WiringRules.IsServiceInterfaceType(type))
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.DependencyNotAService,

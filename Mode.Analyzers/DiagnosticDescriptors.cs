@@ -84,6 +84,30 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         description: "The generator reads each [DependsOn] member from the service instance when the service first starts. A static member would make one child shared by every instance (a service has one parent), and a write-only property or an indexer cannot be read.");
 
+    public static readonly DiagnosticDescriptor ServiceDeclaresConfigureWiring = Create(
+        DiagnosticIds.ServiceDeclaresConfigureWiring,
+        title: "Service with Mode attributes declares its own ConfigureWiring",
+        messageFormat: "'{0}' declares ConfigureWiring itself, so the Mode generator does not wire its {1} members; remove the hand-written ConfigureWiring, or remove the attributes and register the members in it",
+        DiagnosticCategories.Design,
+        DiagnosticSeverity.Error,
+        description: "The Mode generator wires [Task], [Timer], [Crontab] and [DependsOn] members by generating an override of Service.ConfigureWiring. A class that declares a member named ConfigureWiring itself keeps its own, and the generator leaves the class alone: the attributes do nothing.");
+
+    public static readonly DiagnosticDescriptor ConfigureWiringNotOverridable = Create(
+        DiagnosticIds.ConfigureWiringNotOverridable,
+        title: "Service with Mode attributes cannot override ConfigureWiring",
+        messageFormat: "'{0}' cannot be wired: the ConfigureWiring it inherits from '{1}' is {2}; make it overridable in '{1}' ('protected override void ConfigureWiring' without 'sealed'), or move the Mode attributes to '{1}'",
+        DiagnosticCategories.Design,
+        DiagnosticSeverity.Error,
+        description: "The Mode generator wires a class by overriding Service.ConfigureWiring. When a base class seals its override (or hides it with a non-virtual method), the generated override would not compile, so the generator skips the class: the attributes do nothing.");
+
+    public static readonly DiagnosticDescriptor FileLocalService = Create(
+        DiagnosticIds.FileLocalService,
+        title: "Service with Mode attributes cannot be file-local",
+        messageFormat: "'{0}' is file-local{1}, so the Mode generator cannot add its wiring from another file; remove the 'file' modifier (a private nested or an internal class keeps it hidden)",
+        DiagnosticCategories.Design,
+        DiagnosticSeverity.Error,
+        description: "The Mode generator wires a class by adding a partial declaration in a generated file. A file-local type ('file' modifier), or a type nested in one, can only be declared in its own file, so the generator skips it: the attributes do nothing.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

@@ -32,4 +32,13 @@ public static class DiagnosticIds
 
     /// <summary>A <c>[DependsOn]</c> member that is static, write-only or an indexer.</summary>
     public const string UnsupportedDependencyMember = "MODE009";
+
+    /// <summary>An annotated service class declares <c>ConfigureWiring</c> itself, so the generator skips it.</summary>
+    public const string ServiceDeclaresConfigureWiring = "MODE010";
+
+    /// <summary>An annotated service class inherits a <c>ConfigureWiring</c> it cannot override (sealed or not virtual).</summary>
+    public const string ConfigureWiringNotOverridable = "MODE011";
+
+    /// <summary>An annotated service class is file-local (or nested in a file-local type).</summary>
+    public const string FileLocalService = "MODE012";
 }

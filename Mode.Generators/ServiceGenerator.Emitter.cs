@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.CodeAnalysis.Text;
 using Mode.Generators.Helpers;
 using Mode.Generators.Models;
+using Mode.Shared;
 
 namespace Mode.Generators;
 
@@ -44,35 +45,15 @@ public sealed partial class ServiceGenerator
             }
 
             writer.WriteLine("/// <inheritdoc/>");
-            writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"Mode.Generators\", " + Literal(Version) + ")]");
+            writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(" + Literal(WiringRules.GeneratorName) + ", " + Literal(Version) + ")]");
             writer.WriteLine("protected override void ConfigureWiring(" + ServiceWiring + " wiring)");
             writer.OpenBlock();
             writer.WriteLine("base.ConfigureWiring(wiring);");
 
             var self = "((" + type.FullyQualifiedName + ")s)";
-            foreach (var dependency in model.Dependencies)
+            foreach (var member in model.Members)
             {
-                writer.WriteLine("wiring.AddDependency(" + Literal(dependency.Name) + ", static s => " + self + "." + dependency.Identifier + ");");
-            }
-
-            foreach (var task in model.Tasks)
-            {
-                writer.WriteLine("wiring.AddTask(" + Literal(task.Name) + ", " + Body(self, task.Method) + OnError(task.OnError) + ");");
-            }
-
-            foreach (var timer in model.Timers)
-            {
-                writer.WriteLine(
-                    "wiring.AddTimer(" + Literal(timer.Name) + ", " + Literal(timer.IntervalSeconds) + ", " + Body(self, timer.Method) +
-                    ", execFirst: " + (timer.ExecFirst ? "true" : "false") +
-                    ", maxDriftCorrectionSeconds: " + Literal(timer.MaxDriftCorrectionSeconds) + OnError(timer.OnError) + ");");
-            }
-
-            foreach (var crontab in model.Crontabs)
-            {
-                writer.WriteLine(
-                    "wiring.AddCrontab(" + Literal(crontab.Name) + ", " + Literal(crontab.Expression) + ", " + Literal(crontab.TimeZone) +
-                    ", " + Body(self, crontab.Method) + OnError(crontab.OnError) + ");");
+                writer.WriteLine(Registration(self, member));
             }
 
             writer.CloseBlock();
@@ -90,9 +71,27 @@ public sealed partial class ServiceGenerator
             return writer;
         }
 
-        /// <summary>The <c>Func&lt;Service, CancellationToken, ValueTask&gt;</c> that calls the method.</summary>
+        /// <summary>The <c>wiring.Add…</c> statement that registers one member: one case per kind.</summary>
+        private static string Registration(string self, MemberModel member) => member switch
+        {
+            DependencyModel dependency =>
+                "wiring.AddDependency(" + Literal(dependency.Name) + ", static s => " + self + "." + dependency.Identifier + ");",
+            TaskModel task =>
+                "wiring.AddTask(" + Literal(task.Name) + ", " + Body(self, task.Method) + OnError(task.OnError) + ");",
+            TimerModel timer =>
+                "wiring.AddTimer(" + Literal(timer.Name) + ", " + Literal(timer.IntervalSeconds) + ", " + Body(self, timer.Method) +
+                ", execFirst: " + (timer.ExecFirst ? "true" : "false") +
+                ", maxDriftCorrectionSeconds: " + Literal(timer.MaxDriftCorrectionSeconds) + OnError(timer.OnError) + ");",
+            CrontabModel crontab =>
+                "wiring.AddCrontab(" + Literal(crontab.Name) + ", " + Literal(crontab.Expression) + ", " + Literal(crontab.TimeZone) +
+                ", " + Body(self, crontab.Method) + OnError(crontab.OnError) + ");",
+
+            // Unreachable for the kinds above; a new kind without a case here fails every snapshot test.
+            _ => throw new InvalidOperationException("No emitter case for " + member.GetType().Name + "."),
+        };
+
         /// <summary>The <c>onError:</c> argument, or nothing for <c>BackgroundErrorPolicy.Default</c>.</summary>
-        private static string OnError(int policy) => policy switch
+        internal static string OnError(int policy) => policy switch
         {
             0 => string.Empty,
             1 => ", onError: global::Mode.BackgroundErrorPolicy.Crash",
@@ -100,6 +99,7 @@ public sealed partial class ServiceGenerator
             _ => ", onError: (global::Mode.BackgroundErrorPolicy)" + policy.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
 
+        /// <summary>The <c>Func&lt;Service, CancellationToken, ValueTask&gt;</c> that calls the method.</summary>
         private static string Body(string self, MethodInvocation method)
         {
             var call = self + "." + method.MethodName + (method.TakesCancellationToken ? "(ct)" : "()");

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Mode.Generators.Helpers;
 using Mode.Generators.Models;
 
@@ -9,104 +8,43 @@ public sealed partial class ServiceGenerator
 {
     /// <summary>
     /// Groups the members by service class (keyed by metadata name) into one model per class, sorted
-    /// by that name. Dependencies keep their declaration order; the rest is sorted ordinally.
+    /// by that name. Within a class the members are in registration order: by kind; dependencies in
+    /// declaration order, background work ordinally by method, then by name.
     /// </summary>
-    internal static EquatableArray<ServiceModel> Group(
-        ImmutableArray<ServiceMember<TaskModel>?> tasks,
-        ImmutableArray<ServiceMember<TimerModel>?> timers,
-        ImmutableArray<ServiceMember<CrontabModel>?> crontabs,
-        ImmutableArray<ServiceMember<DependencyModel>?> dependencies,
-        CancellationToken cancellationToken)
+    internal static EquatableArray<ServiceModel> Group(EquatableArray<ServiceMember> members, CancellationToken cancellationToken)
     {
-        var builders = new Dictionary<string, ServiceBuilder>(StringComparer.Ordinal);
-
-        ServiceBuilder For(TypeHierarchy type)
+        var byType = new Dictionary<string, (TypeHierarchy Type, List<ServiceMember> Members)>(StringComparer.Ordinal);
+        foreach (var member in members)
         {
-            if (!builders.TryGetValue(type.MetadataName, out var builder))
+            if (!byType.TryGetValue(member.Type.MetadataName, out var group))
             {
-                builder = new ServiceBuilder(type);
-                builders.Add(type.MetadataName, builder);
+                group = (member.Type, []);
+                byType.Add(member.Type.MetadataName, group);
             }
 
-            return builder;
+            group.Members.Add(member);
         }
 
-        foreach (var member in tasks)
-        {
-            if (member is not null)
-            {
-                For(member.Type).Tasks.Add(member.Model);
-            }
-        }
-
-        foreach (var member in timers)
-        {
-            if (member is not null)
-            {
-                For(member.Type).Timers.Add(member.Model);
-            }
-        }
-
-        foreach (var member in crontabs)
-        {
-            if (member is not null)
-            {
-                For(member.Type).Crontabs.Add(member.Model);
-            }
-        }
-
-        foreach (var member in dependencies)
-        {
-            if (member is not null)
-            {
-                For(member.Type).Dependencies.Add((member.Order, member.Model));
-            }
-        }
-
-        var result = new List<ServiceModel>(builders.Count);
-        foreach (var key in builders.Keys.OrderBy(static k => k, StringComparer.Ordinal))
+        var result = new List<ServiceModel>(byType.Count);
+        foreach (var key in byType.Keys.OrderBy(static k => k, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var builder = builders[key];
+            var (type, list) = byType[key];
             result.Add(new ServiceModel(
-                builder.Type,
-                builder.Dependencies
-                    .OrderBy(static d => d.Order)
-                    .ThenBy(static d => d.Model.Name, StringComparer.Ordinal)
-                    .Select(static d => d.Model)
-                    .ToEquatableArray(),
-                builder.Tasks
-                    .OrderBy(static t => t.Method, MethodInvocationComparer.Instance)
-                    .ThenBy(static t => t.Name, StringComparer.Ordinal)
-                    .ToEquatableArray(),
-                builder.Timers
-                    .OrderBy(static t => t.Method, MethodInvocationComparer.Instance)
-                    .ThenBy(static t => t.Name, StringComparer.Ordinal)
-                    .ToEquatableArray(),
-                builder.Crontabs
-                    .OrderBy(static t => t.Method, MethodInvocationComparer.Instance)
-                    .ThenBy(static t => t.Name, StringComparer.Ordinal)
+                type,
+                list.OrderBy(static m => m.Member.Kind)
+                    .ThenBy(static m => m.Order)
+                    .ThenBy(static m => (m.Member as BackgroundWorkModel)?.Method, MethodInvocationComparer.Instance)
+                    .ThenBy(static m => m.Member.Name, StringComparer.Ordinal)
+                    .Select(static m => m.Member)
                     .ToEquatableArray()));
         }
 
         return result.ToEquatableArray();
     }
 
-    private sealed class ServiceBuilder(TypeHierarchy type)
-    {
-        public TypeHierarchy Type { get; } = type;
-
-        public List<TaskModel> Tasks { get; } = [];
-
-        public List<TimerModel> Timers { get; } = [];
-
-        public List<CrontabModel> Crontabs { get; } = [];
-
-        public List<(DeclarationOrder Order, DependencyModel Model)> Dependencies { get; } = [];
-    }
-
-    /// <summary>Orders methods by name (ordinal), then by signature.</summary>
-    private sealed class MethodInvocationComparer : IComparer<MethodInvocation>
+    /// <summary>Orders methods by name (ordinal), then by signature; no method (a dependency) first.</summary>
+    private sealed class MethodInvocationComparer : IComparer<MethodInvocation?>
     {
         public static readonly MethodInvocationComparer Instance = new();
 

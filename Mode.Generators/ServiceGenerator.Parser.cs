@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Mode.Generators.Helpers;
 using Mode.Generators.Models;
+using Mode.Shared;
 
 namespace Mode.Generators;
 
@@ -17,7 +18,7 @@ public sealed partial class ServiceGenerator
     /// </summary>
     internal static class Parser
     {
-        public static ServiceMember<TaskModel>? ParseTask(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ServiceMember? ParseTask(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method ||
                 TryGetInvocation(method, allowVoid: false) is not { } invocation ||
@@ -27,10 +28,10 @@ public sealed partial class ServiceGenerator
             }
 
             var onError = context.Attributes.Length == 1 ? ReadOnError(context.Attributes[0]) : 0;
-            return new ServiceMember<TaskModel>(type, new TaskModel(DefaultName(method), invocation, onError), default);
+            return new ServiceMember(type, new TaskModel(DefaultName(method), invocation, onError), default);
         }
 
-        public static ServiceMember<TimerModel>? ParseTimer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ServiceMember? ParseTimer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method ||
                 context.Attributes.Length != 1 ||
@@ -74,13 +75,13 @@ public sealed partial class ServiceGenerator
                 return null;
             }
 
-            return new ServiceMember<TimerModel>(
+            return new ServiceMember(
                 type,
                 new TimerModel(name ?? DefaultName(method), invocation, seconds, execFirst, maxDriftCorrection, ReadOnError(attribute)),
                 default);
         }
 
-        public static ServiceMember<CrontabModel>? ParseCrontab(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ServiceMember? ParseCrontab(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method ||
                 context.Attributes.Length != 1 ||
@@ -120,7 +121,7 @@ public sealed partial class ServiceGenerator
                 return null;
             }
 
-            return new ServiceMember<CrontabModel>(
+            return new ServiceMember(
                 type,
                 new CrontabModel(name ?? DefaultName(method), invocation, expression, timeZone, ReadOnError(attribute)),
                 default);
@@ -140,36 +141,30 @@ public sealed partial class ServiceGenerator
             return 0;
         }
 
-        public static ServiceMember<DependencyModel>? ParseDependency(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ServiceMember? ParseDependency(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            ITypeSymbol memberType;
-            switch (context.TargetSymbol)
+            var member = context.TargetSymbol;
+            if (WiringRules.DependencyMemberProblem(member) is not null)
             {
-                case IFieldSymbol { IsStatic: false, IsConst: false } field:
-                    memberType = field.Type;
-                    break;
-                case IPropertySymbol { IsStatic: false, IsIndexer: false, GetMethod: not null, ExplicitInterfaceImplementations.Length: 0 } property:
-                    memberType = property.Type;
-                    break;
-                default:
-                    return null;
+                return null;
             }
 
-            var member = context.TargetSymbol;
-            if (!IsServiceInterfaceType(memberType) ||
+            var memberType = member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
+            if (!WiringRules.IsServiceInterfaceType(memberType) ||
                 GetDeclarationOrder(context.TargetNode, member.ContainingType, cancellationToken) is not { } order ||
                 ParseServiceType(member.ContainingType, cancellationToken) is not { } type)
             {
                 return null;
             }
 
-            return new ServiceMember<DependencyModel>(type, new DependencyModel(member.Name, EscapeIdentifier(member.Name)), order);
+            return new ServiceMember(type, new DependencyModel(member.Name, EscapeIdentifier(member.Name), ParseVertex(memberType)), order);
         }
 
         /// <summary>
         /// The class of a member, if the generator can extend it: a non-static, non-<c>file</c> class
-        /// deriving from <c>Mode.Service</c>, partial together with every containing type, that does
-        /// not declare <c>ConfigureWiring</c> itself and whose inherited one can be overridden.
+        /// deriving from <c>Mode.Service</c> (else MODE004), partial together with every containing type
+        /// (MODE003), that does not declare <c>ConfigureWiring</c> itself (MODE010) and whose inherited
+        /// one can be overridden (MODE011), neither it nor a containing type file-local (MODE012).
         /// </summary>
         internal static TypeHierarchy? ParseServiceType(INamedTypeSymbol? type, CancellationToken cancellationToken)
         {
@@ -177,8 +172,10 @@ public sealed partial class ServiceGenerator
                 type.TypeKind != TypeKind.Class ||
                 type.IsStatic ||
                 type.IsRecord ||
-                !DerivesFromService(type) ||
-                !CanOverrideConfigureWiring(type))
+                !WiringRules.DerivesFromService(type) ||
+                WiringRules.DeclaresConfigureWiring(type) ||
+                WiringRules.SealedConfigureWiring(type) is not null ||
+                WiringRules.FileLocalType(type) is not null)
             {
                 return null;
             }
@@ -187,7 +184,7 @@ public sealed partial class ServiceGenerator
             for (var current = type; current is not null; current = current.ContainingType)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (current.IsFileLocal || !IsPartialEverywhere(current, cancellationToken))
+                if (!WiringRules.IsPartialEverywhere(current, cancellationToken))
                 {
                     return null;
                 }
@@ -240,58 +237,52 @@ public sealed partial class ServiceGenerator
                 escapedNamespace,
                 new EquatableArray<TypeDeclarationInfo>(declarations),
                 fullyQualifiedName.ToString(),
-                metadataName.ToString());
+                metadataName.ToString(),
+                ParseVertex(type));
         }
 
+        private static readonly SymbolDisplayFormat s_vertexName = new(
+            typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+            genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
+
+        private static readonly SymbolDisplayFormat s_vertexFullName = new(
+            typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+            genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
+
+        /// <summary>
+        /// A type as a vertex of the service graph: a generic type by its definition (<c>Box&lt;T&gt;</c>,
+        /// so an edge to <c>Box&lt;Db&gt;</c> meets the service <c>Box&lt;T&gt;</c>), a type parameter by its
+        /// name, keyed by its owner too (two classes' <c>T</c> are different vertices).
+        /// </summary>
+        private static GraphVertex ParseVertex(ITypeSymbol type)
+        {
+            if (type is ITypeParameterSymbol { ContainingSymbol: var owner } parameter)
+            {
+                var ownerKey = owner.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                return new GraphVertex(ownerKey + "." + parameter.Name, parameter.Name, owner.ToDisplayString(s_vertexFullName) + "." + parameter.Name);
+            }
+
+            var definition = type.OriginalDefinition;
+            return new GraphVertex(
+                definition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                definition.ToDisplayString(s_vertexName),
+                definition.ToDisplayString(s_vertexFullName));
+        }
+
+        /// <summary>How to call a background method, or null when <see cref="WiringRules"/> rejects its shape (MODE005).</summary>
         private static MethodInvocation? TryGetInvocation(IMethodSymbol method, bool allowVoid)
         {
-            if (method.MethodKind != MethodKind.Ordinary ||
-                method.IsStatic ||
-                method.IsGenericMethod ||
-                method.ReturnsByRef ||
-                method.ReturnsByRefReadonly ||
-                method.Parameters.Length > 1)
+            if (!WiringRules.IsWirableBackgroundMethod(method, allowVoid, out var returns, out var takesToken))
             {
                 return null;
             }
 
-            var takesToken = false;
-            if (method.Parameters.Length == 1)
+            var returnKind = returns switch
             {
-                var parameter = method.Parameters[0];
-                if (parameter.RefKind != RefKind.None ||
-                    parameter.IsParams ||
-                    !IsType(parameter.Type, "CancellationToken", "System", "Threading"))
-                {
-                    return null;
-                }
-
-                takesToken = true;
-            }
-
-            ReturnKind returnKind;
-            if (method.ReturnsVoid)
-            {
-                if (!allowVoid)
-                {
-                    return null;
-                }
-
-                returnKind = ReturnKind.Void;
-            }
-            else if (IsType(method.ReturnType, "Task", "System", "Threading", "Tasks"))
-            {
-                returnKind = ReturnKind.Task;
-            }
-            else if (IsType(method.ReturnType, "ValueTask", "System", "Threading", "Tasks"))
-            {
-                returnKind = ReturnKind.ValueTask;
-            }
-            else
-            {
-                return null;
-            }
-
+                WiringRules.BackgroundReturn.Void => ReturnKind.Void,
+                WiringRules.BackgroundReturn.Task => ReturnKind.Task,
+                _ => ReturnKind.ValueTask,
+            };
             return new MethodInvocation(EscapeIdentifier(method.Name), returnKind, takesToken);
         }
 
@@ -314,101 +305,6 @@ public sealed partial class ServiceGenerator
                 IConvertible value => value.ToDouble(CultureInfo.InvariantCulture),
                 _ => null,
             };
-        }
-
-        private static bool DerivesFromService(INamedTypeSymbol type)
-        {
-            for (var current = type.BaseType; current is not null; current = current.BaseType)
-            {
-                if (IsType(current, KnownTypeNames.Service, KnownTypeNames.ModeNamespace))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool IsServiceInterfaceType(ITypeSymbol type)
-        {
-            if (type.TypeKind == TypeKind.Error)
-            {
-                return false;
-            }
-
-            if (IsType(type, KnownTypeNames.IService, KnownTypeNames.ModeNamespace))
-            {
-                return true;
-            }
-
-            foreach (var implemented in type.AllInterfaces)
-            {
-                if (IsType(implemented, KnownTypeNames.IService, KnownTypeNames.ModeNamespace))
-                {
-                    return true;
-                }
-            }
-
-            if (type is ITypeParameterSymbol typeParameter)
-            {
-                foreach (var constraint in typeParameter.ConstraintTypes)
-                {
-                    if (IsServiceInterfaceType(constraint))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// Whether generating <c>protected override void ConfigureWiring(ServiceWiring)</c> compiles: the
-        /// class declares no member of that name (a hand-written override wins), and the nearest
-        /// inherited one is virtual and not sealed.
-        /// </summary>
-        private static bool CanOverrideConfigureWiring(INamedTypeSymbol type)
-        {
-            if (!type.GetMembers(KnownTypeNames.ConfigureWiring).IsEmpty ||
-                !type.GetTypeMembers(KnownTypeNames.ConfigureWiring).IsEmpty)
-            {
-                return false;
-            }
-
-            for (var current = type.BaseType; current is not null; current = current.BaseType)
-            {
-                foreach (var member in current.GetMembers(KnownTypeNames.ConfigureWiring))
-                {
-                    if (member is IMethodSymbol { Parameters.Length: 1 } method &&
-                        IsType(method.Parameters[0].Type, KnownTypeNames.ServiceWiring, KnownTypeNames.ModeNamespace))
-                    {
-                        return (method.IsVirtual || method.IsOverride || method.IsAbstract) && !method.IsSealed;
-                    }
-                }
-            }
-
-            return false;
-        }
-
-        private static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)
-        {
-            var references = type.DeclaringSyntaxReferences;
-            if (references.IsEmpty)
-            {
-                return false;
-            }
-
-            foreach (var reference in references)
-            {
-                if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration ||
-                    !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         /// <summary>
@@ -492,28 +388,6 @@ public sealed partial class ServiceGenerator
 
             parts.Reverse();
             return string.Join(".", parts);
-        }
-
-        /// <summary>Whether <paramref name="type"/> is the non-generic, top-level type <c>ns.name</c>.</summary>
-        private static bool IsType(ITypeSymbol type, string name, params string[] ns)
-        {
-            if (type is not INamedTypeSymbol { Arity: 0, ContainingType: null } named || named.Name != name)
-            {
-                return false;
-            }
-
-            var current = named.ContainingNamespace;
-            for (var i = ns.Length - 1; i >= 0; i--)
-            {
-                if (current is null || current.IsGlobalNamespace || current.Name != ns[i])
-                {
-                    return false;
-                }
-
-                current = current.ContainingNamespace;
-            }
-
-            return current is { IsGlobalNamespace: true };
         }
 
         private static string EscapeIdentifier(string name) =>

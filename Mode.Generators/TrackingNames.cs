@@ -18,12 +18,18 @@ internal static class TrackingNames
     /// <summary>The <c>[DependsOn]</c> fields and properties.</summary>
     public const string Dependencies = "Mode.Dependencies";
 
+    /// <summary>Every valid member of every attribute provider, in one array.</summary>
+    public const string Members = "Mode.Members";
+
     /// <summary>Every valid member of every service, grouped into one model per service class.</summary>
     public const string Services = "Mode.Services";
 
     /// <summary>One service class: the input of one generated file.</summary>
     public const string Service = "Mode.Service";
 
+    /// <summary>The service graph's part of every service: the input of <c>ModeServiceGraph.g.cs</c>.</summary>
+    public const string Graph = "Mode.Graph";
+
     /// <summary>All the step names, for tests that walk every step.</summary>
-    public static readonly string[] All = [Tasks, Timers, Crontabs, Dependencies, Services, Service];
+    public static readonly string[] All = [Tasks, Timers, Crontabs, Dependencies, Members, Services, Service, Graph];
 }

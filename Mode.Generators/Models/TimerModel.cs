@@ -13,4 +13,5 @@ internal sealed record TimerModel(
     double IntervalSeconds,
     bool ExecFirst,
     double MaxDriftCorrectionSeconds,
-    int OnError);
+    int OnError)
+    : BackgroundWorkModel(MemberKind.Timer, Name, Method, OnError);

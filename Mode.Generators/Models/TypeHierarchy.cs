@@ -11,11 +11,13 @@ namespace Mode.Generators.Models;
 /// <param name="FullyQualifiedName">The class as an expression type, with <c>global::</c> and type parameters
 /// (<c>global::App.Box&lt;T&gt;</c>).</param>
 /// <param name="MetadataName">The fully qualified metadata name (<c>App.Outer+Inner`1</c>): the grouping key.</param>
+/// <param name="Vertex">The class as a vertex of the service graph.</param>
 internal sealed record TypeHierarchy(
     string? Namespace,
     EquatableArray<TypeDeclarationInfo> Types,
     string FullyQualifiedName,
-    string MetadataName)
+    string MetadataName,
+    GraphVertex Vertex)
 {
     /// <summary>The simple name of the service class, used in default task and timer names.</summary>
     public string ClassName => Types[Types.Count - 1].Name.TrimStart('@');

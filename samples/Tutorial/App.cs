@@ -7,10 +7,17 @@ namespace Tutorial;
 /// <summary>
 /// The "real" service that <c>App.StartAsync</c> runs (the seed's <c>AppService</c>): its children are
 /// the app's websockets, web server and user cache, started in that order and stopped in reverse.
+/// They are <c>[DependsOn]</c> members, so the generator also draws them in the compile-time service
+/// graph (<c>ModeServiceGraph</c>, written to <c>services.mmd</c> by the build).
 /// </summary>
-public sealed class AppService(App app) : Service
+public sealed partial class AppService(App app) : Service
 {
-    protected override IEnumerable<IService> OnInitDependencies() => [app.Websockets, app.Webserver, app.UserCacheNode];
+    [DependsOn] private Websockets Websockets => app.Websockets;
+
+    [DependsOn] private Webserver Webserver => app.Webserver;
+
+    /// <summary>The user cache, or the supervisor around it (<c>--supervise</c>).</summary>
+    [DependsOn] private IService UserCache => app.UserCacheNode;
 
     protected override async ValueTask OnStartAsync(CancellationToken cancellationToken)
     {

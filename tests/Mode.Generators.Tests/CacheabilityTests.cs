@@ -72,6 +72,7 @@ public sealed class CacheabilityTests
         var outputs = IncrementalAssert.OutputReasons(second.Result);
         Assert.Equal(2, outputs.Length);
         Assert.All(outputs, reason => Assert.True(reason == Cached, $"{edit}: output was {reason}"));
+        Assert.Equal(Cached, IncrementalAssert.GraphOutputReason(second.Result));
         Assert.Equal(first.Sources, second.Sources);
     }
 
@@ -89,6 +90,77 @@ public sealed class CacheabilityTests
         Assert.Equal([Unchanged, Modified], IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Service));
         Assert.Equal([Cached, Modified], IncrementalAssert.OutputReasons(second.Result));
         Assert.Contains("20D", second.Sources["App.UserCache.Mode.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rerun_OneAttributeKindChanged_OtherProvidersUnchangedAndMergedMembersModified()
+    {
+        // Every provider yields the shared member model and they are merged into one array: a change to
+        // one [Timer] re-parses that provider only, and the merged step carries the change on.
+        var first = GeneratorRunner.Run(Services);
+        var edited = Apply(first.Input, "replace:[Timer(10)]|[Timer(10, ExecFirst = true)]");
+
+        var second = GeneratorRunner.Run(first.Driver, edited);
+
+        IncrementalAssert.Steps(second.Result, new Dictionary<string, IncrementalStepRunReason[]>
+        {
+            [TrackingNames.Tasks] = [Cached, Unchanged],
+            [TrackingNames.Crontabs] = [Cached, Unchanged],
+            [TrackingNames.Dependencies] = [Cached, Unchanged],
+        });
+        Assert.Contains(Modified, IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Timers));
+        Assert.Equal([Modified], IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Members));
+        Assert.Equal([Unchanged, Modified], IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Service));
+        Assert.Contains("execFirst: true", second.Sources["App.UserCache.Mode.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rerun_AnnotatedMethodMoved_MergedMembersUnchangedAndOutputsCached()
+    {
+        // Background work is registered in method-name order and its member model holds no position,
+        // so moving a [Timer] method below another one re-parses it to an equal model: nothing after
+        // the providers runs again.
+        var first = GeneratorRunner.Run(Services);
+        var text = first.Input.SyntaxTrees.First().ToString();
+        var timer = text[text.IndexOf("[Timer(10)]", StringComparison.Ordinal)..text.IndexOf("[Task]", StringComparison.Ordinal)];
+        var edited = Apply(Apply(first.Input, "replace:" + timer + "|"), "replace:[Crontab(|" + timer + "[Crontab(");
+
+        var second = GeneratorRunner.Run(first.Driver, edited);
+
+        IncrementalAssert.Steps(second.Result, s_unchanged);
+        Assert.Equal([Cached], IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Services));
+        Assert.Equal([Cached, Cached], IncrementalAssert.OutputReasons(second.Result));
+        Assert.Equal(first.Sources, second.Sources);
+    }
+
+    [Fact]
+    public void Rerun_TimerChanged_GraphUnchangedAndItsFileCached()
+    {
+        // The graph is the [DependsOn] part of the services: a timer's change rewrites the wiring only.
+        var first = GeneratorRunner.Run(Services);
+        var edited = Apply(first.Input, "replace:[Timer(10)]|[Timer(20)]");
+
+        var second = GeneratorRunner.Run(first.Driver, edited);
+
+        Assert.Equal([Modified], IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Services));
+        Assert.Equal([Unchanged], IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Graph));
+        Assert.Equal(Cached, IncrementalAssert.GraphOutputReason(second.Result));
+        Assert.Equal(first.Sources[ServiceGenerator.GraphHintName], second.Sources[ServiceGenerator.GraphHintName]);
+    }
+
+    [Theory]
+    [InlineData("renamed", "replace:Db _db = new();|Db _store = new();", "_store")]
+    [InlineData("added", "replace:[Task]\n    private Task Loop|[DependsOn] private readonly Db _second = new();\n\n    [Task]\n    private Task Loop", "_second")]
+    public void Rerun_DependsOnSetChanged_GraphModifiedAndRewritten(string change, string edit, string member)
+    {
+        var first = GeneratorRunner.Run(Services);
+        var edited = Apply(first.Input, edit);
+
+        var second = GeneratorRunner.Run(first.Driver, edited);
+
+        Assert.True(IncrementalAssert.ReasonsOf(second.Result, TrackingNames.Graph).SequenceEqual([Modified]), change);
+        Assert.Equal(Modified, IncrementalAssert.GraphOutputReason(second.Result));
+        Assert.Contains("|\"" + member + "\"|", second.Sources[ServiceGenerator.GraphHintName], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,7 +184,7 @@ public sealed class CacheabilityTests
 
         var second = GeneratorRunner.Run(first.Driver, edited);
 
-        Assert.Equal(3, second.Sources.Count);
+        Assert.Equal(3 + 1, second.Sources.Count); // and the service graph
         Assert.Equal([New, Cached, Cached], IncrementalAssert.OutputReasons(second.Result).Order());
     }
 

@@ -34,7 +34,8 @@ public sealed class CompilationTests
             """],
             documentation: true);
 
-        Assert.Equal(2, run.Sources.Count);
+        // Two services and the service graph.
+        Assert.Equal(3, run.Sources.Count);
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class CompilationTests
 
         var run = GeneratorRunner.Run(sources);
 
-        Assert.Equal(40, run.Sources.Count);
+        Assert.Equal(40 + 1, run.Sources.Count); // and the service graph
         Assert.Contains("App.N3.Service8.Inner.Mode.g.cs", run.Sources.Keys);
     }
 
@@ -80,6 +81,6 @@ public sealed class CompilationTests
             }
             """);
 
-        Assert.Single(run.Sources);
+        Assert.Equal(["App.Legacy.Mode.g.cs", ServiceGenerator.GraphHintName], run.Sources.Keys.Order(StringComparer.Ordinal));
     }
 }

@@ -45,11 +45,14 @@ public sealed class EquatableArrayTests
     public void Equals_RecordsHoldingArrays_CompareByValue()
     {
         static ServiceModel Model(double seconds) => new(
-            new TypeHierarchy("App", new EquatableArray<TypeDeclarationInfo>([new("class", false, "Svc", "")]), "global::App.Svc", "App.Svc"),
-            new EquatableArray<DependencyModel>([new("_db", "_db")]),
-            default,
-            new EquatableArray<TimerModel>([new("Svc.Tick", new MethodInvocation("Tick", ReturnKind.Void, false), seconds, false, 0.1, 0)]),
-            default);
+            new TypeHierarchy("App", new EquatableArray<TypeDeclarationInfo>([new("class", false, "Svc", "")]), "global::App.Svc", "App.Svc", Db("Svc")),
+            new EquatableArray<MemberModel>(
+            [
+                new DependencyModel("_db", "_db", Db("Db")),
+                new TimerModel("Svc.Tick", new MethodInvocation("Tick", ReturnKind.Void, false), seconds, false, 0.1, 0),
+            ]));
+
+        static GraphVertex Db(string name) => new("global::App." + name, name, "App." + name);
 
         Assert.Equal(Model(1), Model(1));
         Assert.Equal(Model(1).GetHashCode(), Model(1).GetHashCode());

@@ -3,15 +3,16 @@ using Mode.Generators.Tests.Infrastructure;
 namespace Mode.Generators.Tests;
 
 /// <summary>
-/// What the generator emits for each supported shape. Every run also checks that the generated code
-/// compiles with no error and no warning (<see cref="GeneratorRunner.Run(string[])"/>).
+/// What the generator emits for each supported shape, checked against the snapshot files by the
+/// standard generated-sources verifier (<see cref="Snapshot"/>), which also checks that the generated
+/// code compiles with no error and no warning.
 /// </summary>
 public sealed class SnapshotTests
 {
     [Fact]
-    public void Task_Alone_RegistersTask()
+    public async Task Task_Alone_RegistersTask()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading.Tasks;
             using Mode;
 
@@ -22,15 +23,15 @@ public sealed class SnapshotTests
                 [Task]
                 private Task PollAsync() => Task.CompletedTask;
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void Task_AllReturnAndParameterForms_WrapsEachForm()
+    public async Task Task_AllReturnAndParameterForms_WrapsEachForm()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading;
             using System.Threading.Tasks;
             using Mode;
@@ -45,15 +46,15 @@ public sealed class SnapshotTests
                 [Task] internal ValueTask D(CancellationToken cancellationToken) => new(Task.Delay(1, cancellationToken));
                 [Task] public async Task E(CancellationToken cancellationToken) => await Task.Delay(1, cancellationToken);
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void OnError_OnEachKind_PassesThePolicyOn()
+    public async Task OnError_OnEachKind_PassesThePolicyOn()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading.Tasks;
             using Mode;
 
@@ -66,15 +67,15 @@ public sealed class SnapshotTests
                 [Crontab("0 * * * *", OnError = BackgroundErrorPolicy.Crash)] private void Hourly() { }
                 [Timer(1, OnError = BackgroundErrorPolicy.Default)] private void Plain() { }
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void Timer_SyncVoid_ReturnsDefault()
+    public async Task Timer_SyncVoid_ReturnsDefault()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using Mode;
 
             namespace App;
@@ -86,15 +87,15 @@ public sealed class SnapshotTests
                 [Timer(10)]
                 private void RemoveExpired() => Removed++;
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void Timer_WithExecFirstNameAndMaxDriftCorrection_PassesThemOn()
+    public async Task Timer_WithExecFirstNameAndMaxDriftCorrection_PassesThemOn()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading;
             using System.Threading.Tasks;
             using Mode;
@@ -117,15 +118,15 @@ public sealed class SnapshotTests
                 {
                 }
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void Crontab_Alone_RegistersUtcJob()
+    public async Task Crontab_Alone_RegistersUtcJob()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading.Tasks;
             using Mode;
 
@@ -136,15 +137,15 @@ public sealed class SnapshotTests
                 [Crontab("30 18 * * *")]
                 private Task SendDailyReportAsync() => Task.CompletedTask;
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void Crontab_WithTimeZoneAndName_PassesThemOn()
+    public async Task Crontab_WithTimeZoneAndName_PassesThemOn()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading;
             using Mode;
 
@@ -160,15 +161,15 @@ public sealed class SnapshotTests
                 {
                 }
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void DependsOn_FieldsAndProperties_KeepsDeclarationOrder()
+    public async Task DependsOn_FieldsAndProperties_KeepsDeclarationOrder()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using Mode;
 
             namespace App;
@@ -185,15 +186,15 @@ public sealed class SnapshotTests
                 [DependsOn] private IService Any => _zDb;
                 [DependsOn] private readonly Db? _aDb = null;
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void AllAttributes_Combined_RegistersDependenciesThenWork()
+    public async Task AllAttributes_Combined_RegistersDependenciesThenWork()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading;
             using System.Threading.Tasks;
             using Mode;
@@ -217,15 +218,15 @@ public sealed class SnapshotTests
                 [Crontab("*/5 * * * *", TimeZone = "UTC")]
                 private ValueTask Compact(CancellationToken ct) => ValueTask.CompletedTask;
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void GenericClass_CastsToOpenGenericType()
+    public async Task GenericClass_CastsToOpenGenericType()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Collections.Generic;
             using System.Threading.Tasks;
             using Mode;
@@ -244,15 +245,15 @@ public sealed class SnapshotTests
 
                 [Task] private Task DrainAsync() { _items.Clear(); return Task.CompletedTask; }
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void Nested_ThreeLevelsOfMixedContainers_ReopensEachContainer()
+    public async Task Nested_ThreeLevelsOfMixedContainers_ReopensEachContainer()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading.Tasks;
             using Mode;
 
@@ -290,15 +291,15 @@ public sealed class SnapshotTests
                     }
                 }
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void Inheritance_BaseAndDerivedAnnotated_DerivedCallsBaseFirst()
+    public async Task Inheritance_BaseAndDerivedAnnotated_DerivedCallsBaseFirst()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading.Tasks;
             using Mode;
 
@@ -325,15 +326,15 @@ public sealed class SnapshotTests
 
                 protected override Task WarmUpAsync() => base.WarmUpAsync();
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void GlobalNamespace_WritesNoNamespace()
+    public async Task GlobalNamespace_WritesNoNamespace()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading.Tasks;
             using Mode;
 
@@ -346,15 +347,15 @@ public sealed class SnapshotTests
                     [Timer(1)] private void Tick() { }
                 }
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void BlockScopedNamespace_WritesBlockNamespace()
+    public async Task BlockScopedNamespace_WritesBlockNamespace()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using Mode;
 
             namespace Company.Product
@@ -367,15 +368,15 @@ public sealed class SnapshotTests
                     }
                 }
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void NameClashes_UserTypesNamedLikeFrameworkTypes_StillCompile()
+    public async Task NameClashes_UserTypesNamedLikeFrameworkTypes_StillCompile()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             namespace App
             {
                 public sealed class Task { }
@@ -400,15 +401,15 @@ public sealed class SnapshotTests
                     private readonly global::Mode.IService? _other = null;
                 }
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void Strings_NeedingEscapes_AreEscapedLiterals()
+    public async Task Strings_NeedingEscapes_AreEscapedLiterals()
     {
-        var run = GeneratorRunner.Run(""""
+        string[] sources = [""""
             using Mode;
 
             namespace App;
@@ -421,17 +422,17 @@ public sealed class SnapshotTests
                 [Timer(1, Name = @"C:\temp\""x""")]
                 private void Tick() { }
             }
-            """");
+            """"];
 
-        Snapshot.Verify(run);
-        var source = Assert.Single(run.Sources).Value;
+        await Snapshot.VerifyAsync(sources);
+        var source = GeneratorRunner.Run(sources).Sources["App.Escapes.Mode.g.cs"];
         Assert.Contains("\"quote\\\" backslash\\\\ newline\\n tab\\t nul\\0 é \\u2028 \\ud83d\\ude00\"", source, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void KeywordNames_AreEscapedIdentifiers()
+    public async Task KeywordNames_AreEscapedIdentifiers()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading.Tasks;
             using Mode;
 
@@ -443,15 +444,15 @@ public sealed class SnapshotTests
 
                 [Task] private Task @return() => Task.CompletedTask;
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void PartialAcrossFiles_DependenciesFollowFileThenMemberOrder()
+    public async Task PartialAcrossFiles_DependenciesFollowFileThenMemberOrder()
     {
-        var run = GeneratorRunner.Run(
+        string[] sources = [
             """
             using Mode;
 
@@ -477,15 +478,15 @@ public sealed class SnapshotTests
             {
                 [DependsOn] private readonly IService? _fifth = null;
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
-    public void InvalidMembers_NextToValidOnes_AreLeftOut()
+    public async Task InvalidMembers_NextToValidOnes_AreLeftOut()
     {
-        var run = GeneratorRunner.Run("""
+        string[] sources = ["""
             using System.Threading;
             using System.Threading.Tasks;
             using Mode;
@@ -507,9 +508,9 @@ public sealed class SnapshotTests
                 [DependsOn] private static IService? StaticProperty => null;
                 [DependsOn] private IService? WriteOnly { set { } }
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 
     [Fact]
@@ -535,14 +536,14 @@ public sealed class SnapshotTests
         GeneratorRunner.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
 
         Assert.Empty(diagnostics);
-        Assert.Equal(2, output.SyntaxTrees.Count());
+        Assert.Equal(3, output.SyntaxTrees.Count()); // the source, its wiring, the service graph
         GeneratorRunner.AssertNoErrors(output, "output");
     }
 
     [Fact]
-    public void PartialMethodsAndArityOverloads_AreWiredByName()
+    public async Task PartialMethodsAndArityOverloads_AreWiredByName()
     {
-        var run = GeneratorRunner.Run(
+        string[] sources = [
             """
             using System.Threading;
             using System.Threading.Tasks;
@@ -575,8 +576,8 @@ public sealed class SnapshotTests
                 private partial Task DefinedHereAsync(CancellationToken ct) => Task.Delay(1, ct);
                 [Timer(1)] private partial ValueTask ImplementedHereAsync() => default;
             }
-            """);
+            """];
 
-        Snapshot.Verify(run);
+        await Snapshot.VerifyAsync(sources);
     }
 }

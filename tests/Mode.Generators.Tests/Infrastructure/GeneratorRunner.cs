@@ -1,6 +1,6 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Mode.Generators;
 
 namespace Mode.Generators.Tests.Infrastructure;
@@ -18,38 +18,45 @@ internal sealed record GeneratorRun(GeneratorDriver Driver, CSharpCompilation In
 }
 
 /// <summary>
-/// Compiles source strings against the running framework and Mode.Runtime, runs
+/// Compiles source strings against the .NET 10 reference assemblies and Mode.Runtime (as
+/// <see cref="GeneratorTest"/> does), runs
 /// <see cref="ServiceGenerator"/> with step tracking on, and checks that the result compiles.
 /// </summary>
 internal static class GeneratorRunner
 {
-    private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(LoadReferences);
+    /// <summary>
+    /// A library, nullable on, every warning level, deterministic; CS1701/CS1702 off as the SDK has them
+    /// (Mode.Runtime is built for net8.0 and the references are net10.0's).
+    /// </summary>
+    public static readonly CSharpCompilationOptions CompilationOptions = new CSharpCompilationOptions(
+        OutputKind.DynamicallyLinkedLibrary,
+        nullableContextOptions: NullableContextOptions.Enable,
+        warningLevel: 9999,
+        deterministic: true)
+        .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]);
 
     /// <summary>Latest language version; documentation comments parsed (and checked when <paramref name="documentation"/>).</summary>
     public static CSharpParseOptions ParseOptions(bool documentation = false) =>
         new(LanguageVersion.Latest, documentation ? DocumentationMode.Diagnose : DocumentationMode.Parse);
 
     /// <summary>A library compilation of <paramref name="sources"/> (files <c>Source0.cs</c>, <c>Source1.cs</c>, …).</summary>
-    public static CSharpCompilation CreateCompilation(IEnumerable<string> sources, bool documentation = false)
+    public static CSharpCompilation CreateCompilation(IEnumerable<string> sources, bool documentation = false, IEnumerable<MetadataReference>? moreReferences = null)
     {
         var options = ParseOptions(documentation);
         var trees = sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, options, path: $"Source{i}.cs"));
         return CSharpCompilation.Create(
             "Mode.Generators.Tests.Input",
             trees,
-            s_references.Value,
-            new CSharpCompilationOptions(
-                OutputKind.DynamicallyLinkedLibrary,
-                nullableContextOptions: NullableContextOptions.Enable,
-                warningLevel: 9999,
-                deterministic: true));
+            GeneratorTest.References.AddRange(moreReferences ?? []),
+            CompilationOptions);
     }
 
     /// <summary>A driver with incremental step tracking, like the compiler's but observable.</summary>
-    public static GeneratorDriver CreateDriver(bool documentation = false) =>
+    public static GeneratorDriver CreateDriver(bool documentation = false, AnalyzerConfigOptionsProvider? options = null) =>
         CSharpGeneratorDriver.Create(
             [new ServiceGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions(documentation),
+            optionsProvider: options,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>
@@ -66,6 +73,14 @@ internal static class GeneratorRunner
         var compilation = CreateCompilation(sources, documentation);
         AssertNoErrors(compilation, "input");
         return Run(CreateDriver(documentation), compilation);
+    }
+
+    /// <inheritdoc cref="Run(string[])"/>
+    public static GeneratorRun Run(GeneratorInput input)
+    {
+        var compilation = CreateCompilation(input.Sources, moreReferences: input.LibraryReferences());
+        AssertNoErrors(compilation, "input");
+        return Run(CreateDriver(options: input.OptionsProvider()), compilation);
     }
 
     /// <summary>Runs <paramref name="driver"/> (new or reused) over <paramref name="compilation"/> with the same checks.</summary>
@@ -103,19 +118,5 @@ internal static class GeneratorRunner
                 string.Join("\n", problems.Select(static d => d.ToString())) + "\n" +
                 string.Join("\n", generated));
         }
-    }
-
-    private static ImmutableArray<MetadataReference> LoadReferences()
-    {
-        var trusted = (string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")
-            ?? throw new InvalidOperationException("TRUSTED_PLATFORM_ASSEMBLIES is not set.");
-        var paths = trusted.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).ToList();
-        var runtime = typeof(Service).Assembly.Location;
-        if (!paths.Contains(runtime, StringComparer.Ordinal))
-        {
-            paths.Add(runtime);
-        }
-
-        return [.. paths.Select(static p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     }
 }

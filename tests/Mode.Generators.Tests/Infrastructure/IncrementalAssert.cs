@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
+using Mode.Generators.Models;
 
 namespace Mode.Generators.Tests.Infrastructure;
 
@@ -57,9 +58,23 @@ internal static class IncrementalAssert
     public static IncrementalStepRunReason[] ReasonsOf(GeneratorRunResult result, string stepName) =>
         [.. result.TrackedSteps[stepName].SelectMany(static s => s.Outputs).Select(static o => o.Reason)];
 
-    /// <summary>The run reasons of the source outputs (one per generated file).</summary>
+    /// <summary>The run reasons of the wiring outputs (one per service file), in service order.</summary>
     public static IncrementalStepRunReason[] OutputReasons(GeneratorRunResult result) =>
-        [.. result.TrackedOutputSteps.SelectMany(static s => s.Value).SelectMany(static s => s.Outputs).Select(static o => o.Reason)];
+        [.. SourceOutputs(result).Where(static o => o.Input is ServiceModel).Select(static o => o.Reason)];
+
+    /// <summary>The run reason of the service graph's output (<c>ModeServiceGraph.g.cs</c>).</summary>
+    public static IncrementalStepRunReason GraphOutputReason(GeneratorRunResult result) =>
+        Assert.Single(SourceOutputs(result), static o => o.Input is not ServiceModel).Reason;
+
+    /// <summary>Each source output's run reason with the model it was written from (a <see cref="ServiceModel"/> for a wiring file).</summary>
+    private static IEnumerable<(object Input, IncrementalStepRunReason Reason)> SourceOutputs(GeneratorRunResult result) =>
+        result.TrackedOutputSteps
+            .SelectMany(static s => s.Value)
+            .SelectMany(static step => step.Outputs.Select(output =>
+            {
+                var (source, index) = step.Inputs[0];
+                return (source.Outputs[index].Value, output.Reason);
+            }));
 
     /// <summary>
     /// Walks every value produced by the named steps (fields, recursively, and collections) and fails

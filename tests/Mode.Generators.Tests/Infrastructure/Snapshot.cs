@@ -4,12 +4,13 @@ using Mode.Generators;
 namespace Mode.Generators.Tests.Infrastructure;
 
 /// <summary>
-/// Snapshot checks in Verify's conventions: each generated file is compared with
-/// <c>Snapshots/&lt;TestClass&gt;.&lt;TestMethod&gt;#&lt;HintName&gt;.verified.cs</c> beside the test.
-/// On a mismatch the actual text goes to a <c>.received.cs</c> file and the test fails with the first
-/// differing line; with <c>MODE_ACCEPT_SNAPSHOTS=1</c> the actual text becomes the verified one.
-/// Line endings are normalised to <c>\n</c> and the generator version is replaced with
-/// <see cref="VersionPlaceholder"/>.
+/// Snapshot checks in Verify's conventions: the files a test's sources generate are expected to be
+/// <c>Snapshots/&lt;TestClass&gt;.&lt;TestMethod&gt;#&lt;HintName&gt;.verified.cs</c> beside the test, all
+/// of them and nothing else. The comparison is the standard generated-sources check of
+/// <see cref="GeneratorTest"/>. On a mismatch the actual files are written as <c>.received.cs</c>
+/// beside the snapshots; with <c>MODE_ACCEPT_SNAPSHOTS=1</c> the actual files become the verified
+/// ones (and snapshots of files no longer generated are deleted). Snapshots are stored with <c>\n</c>
+/// line endings and the generator version replaced with <see cref="VersionPlaceholder"/>.
 /// </summary>
 internal static class Snapshot
 {
@@ -19,93 +20,76 @@ internal static class Snapshot
     private const string VerifiedSuffix = ".verified.cs";
     private const string ReceivedSuffix = ".received.cs";
 
-    /// <summary>
-    /// Compares every file the run generated with its snapshot, and fails on a snapshot of this test
-    /// that the run no longer generates. The test class is named after its file.
-    /// </summary>
-    public static void Verify(GeneratorRun run, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "")
+    /// <summary>Verifies what <paramref name="input"/> generates against the test's snapshots. The test class is named after its file.</summary>
+    public static async Task VerifyAsync(GeneratorInput input, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "")
     {
         var directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
         var prefix = Path.GetFileNameWithoutExtension(testFile) + "." + testMethod + "#";
-        var accept = Environment.GetEnvironmentVariable(AcceptVariable) == "1";
-        Directory.CreateDirectory(directory);
-
-        Assert.NotEmpty(run.Sources);
-        var failures = new List<string>();
-        var expectedFiles = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (hintName, text) in run.Sources.OrderBy(static s => s.Key, StringComparer.Ordinal))
+        if (Environment.GetEnvironmentVariable(AcceptVariable) == "1")
         {
-            var stem = prefix + (hintName.EndsWith(".cs", StringComparison.Ordinal) ? hintName[..^3] : hintName);
-            var verifiedPath = Path.Combine(directory, stem + VerifiedSuffix);
-            var receivedPath = Path.Combine(directory, stem + ReceivedSuffix);
-            expectedFiles.Add(Path.GetFileName(verifiedPath));
-
-            var actual = Normalize(text);
-            var verified = File.Exists(verifiedPath) ? Normalize(File.ReadAllText(verifiedPath)) : null;
-            if (actual == verified)
-            {
-                File.Delete(receivedPath);
-                continue;
-            }
-
-            if (accept)
-            {
-                File.WriteAllText(verifiedPath, actual);
-                File.Delete(receivedPath);
-                continue;
-            }
-
-            File.WriteAllText(receivedPath, actual);
-            failures.Add(verified is null
-                ? $"{Path.GetFileName(verifiedPath)}: no snapshot yet; the output is in {Path.GetFileName(receivedPath)} " +
-                  $"(run with {AcceptVariable}=1 to accept it)."
-                : $"{Path.GetFileName(verifiedPath)}: {FirstDifference(verified, actual)} (whole output in {Path.GetFileName(receivedPath)}).");
+            Write(input, directory, prefix, VerifiedSuffix, deleteStale: true);
         }
 
-        foreach (var stale in Directory.EnumerateFiles(directory, prefix + "*" + VerifiedSuffix))
+        var test = GeneratorTest.For(input);
+        var snapshots = Directory.EnumerateFiles(directory, prefix + "*" + VerifiedSuffix).Order(StringComparer.Ordinal).ToArray();
+        Assert.True(snapshots.Length > 0, $"No snapshot {prefix}*{VerifiedSuffix} yet: run with {AcceptVariable}=1 to write them.");
+        foreach (var snapshot in snapshots)
         {
-            var name = Path.GetFileName(stale);
-            if (!expectedFiles.Contains(name))
-            {
-                if (accept)
-                {
-                    File.Delete(stale);
-                }
-                else
-                {
-                    failures.Add($"{name}: the generator no longer produces this file.");
-                }
-            }
+            var name = Path.GetFileName(snapshot);
+            var hintName = name[prefix.Length..^VerifiedSuffix.Length] + ".cs";
+            test.ExpectingFile(hintName, Denormalize(File.ReadAllText(snapshot)));
         }
 
-        if (failures.Count > 0)
+        try
         {
-            Assert.Fail("Snapshot mismatch:\n" + string.Join("\n", failures));
+            await test.RunAsync();
+        }
+        catch
+        {
+            Write(input, directory, prefix, ReceivedSuffix, deleteStale: false);
+            throw;
+        }
+
+        foreach (var received in Directory.EnumerateFiles(directory, prefix + "*" + ReceivedSuffix))
+        {
+            File.Delete(received);
         }
     }
+
+    /// <inheritdoc cref="VerifyAsync(GeneratorInput, string, string)"/>
+    public static Task VerifyAsync(string[] sources, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "") =>
+        VerifyAsync(new GeneratorInput(sources), testFile, testMethod);
 
     /// <summary>The text as stored: <c>\n</c> line endings and the version replaced.</summary>
     public static string Normalize(string text) =>
         text.Replace("\r\n", "\n", StringComparison.Ordinal)
-            .Replace(
-                "\"Mode.Generators\", \"" + ServiceGenerator.Version + "\"",
-                "\"Mode.Generators\", \"" + VersionPlaceholder + "\"",
-                StringComparison.Ordinal);
+            .Replace(VersionArgument(ServiceGenerator.Version), VersionArgument(VersionPlaceholder), StringComparison.Ordinal);
 
-    private static string FirstDifference(string expected, string actual)
+    /// <summary>The stored text as the generator writes it: the version put back.</summary>
+    private static string Denormalize(string text) =>
+        text.Replace("\r\n", "\n", StringComparison.Ordinal)
+            .Replace(VersionArgument(VersionPlaceholder), VersionArgument(ServiceGenerator.Version), StringComparison.Ordinal);
+
+    private static string VersionArgument(string version) => "\"Mode.Generators\", \"" + version + "\"";
+
+    /// <summary>Runs the generator and writes each file it generates as <c>prefix + hint name + suffix</c>.</summary>
+    private static void Write(GeneratorInput input, string directory, string prefix, string suffix, bool deleteStale)
     {
-        var expectedLines = expected.Split('\n');
-        var actualLines = actual.Split('\n');
-        for (var i = 0; i < Math.Max(expectedLines.Length, actualLines.Length); i++)
+        Directory.CreateDirectory(directory);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (hintName, text) in GeneratorRunner.Run(input).Sources)
         {
-            var e = i < expectedLines.Length ? expectedLines[i] : "<end of file>";
-            var a = i < actualLines.Length ? actualLines[i] : "<end of file>";
-            if (e != a)
-            {
-                return $"line {i + 1} differs:\n  expected: {e}\n  actual:   {a}";
-            }
+            var path = Path.Combine(directory, prefix + hintName[..^".cs".Length] + suffix);
+            File.WriteAllText(path, Normalize(text));
+            written.Add(path);
         }
 
-        return "the texts differ";
+        if (deleteStale)
+        {
+            foreach (var stale in Directory.EnumerateFiles(directory, prefix + "*" + suffix).Where(p => !written.Contains(p)))
+            {
+                File.Delete(stale);
+            }
+        }
     }
 }
