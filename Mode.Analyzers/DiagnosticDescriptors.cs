@@ -23,10 +23,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor BlockingCallInAsyncHook = Create(
         DiagnosticIds.BlockingCallInAsyncHook,
         title: "Blocking call in an async hook",
-        messageFormat: "'{0}' blocks a thread in '{1}'; {2}",
+        messageFormat: "'{0}' blocks a thread in '{1}'{2}; {3}",
         DiagnosticCategories.Async,
         DiagnosticSeverity.Warning,
-        description: "Lifecycle hooks (OnStartAsync, OnStopAsync, ...) and [Task], [Timer] and [Crontab] methods run on the service's asynchronous flow. A blocking call there holds a thread-pool thread, delays every other service, and can deadlock or make a stop wait for the full timeout. Await the asynchronous form instead.");
+        description: "Lifecycle hooks (OnStartAsync, OnStopAsync, ...) and [Task], [Timer] and [Crontab] methods run on the service's asynchronous flow. A blocking call there — directly or inside a synchronous helper it calls — holds a thread-pool thread, delays every other service, and can deadlock or make a stop wait for the full timeout. Await the asynchronous form instead.");
 
     public static readonly DiagnosticDescriptor ServiceNotPartial = Create(
         DiagnosticIds.ServiceNotPartial,
