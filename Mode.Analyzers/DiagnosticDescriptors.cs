@@ -63,10 +63,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor AsyncVoidInService = Create(
         DiagnosticIds.AsyncVoidInService,
         title: "Avoid async void methods in a service",
-        messageFormat: "'{0}' is async void: its exceptions bypass the service and crash the process, and nobody can await it; return Task instead",
+        messageFormat: "{0} is async void: its exceptions bypass the service and crash the process, and nobody can await it; {1}",
         DiagnosticCategories.Async,
         DiagnosticSeverity.Warning,
-        description: "An exception escaping an async void method is raised on the thread pool and terminates the process instead of crashing the service (and its supervisor never sees it). Return Task or ValueTask. Event handlers (object sender, EventArgs e) are exempt.");
+        description: "An exception escaping an async void method is raised on the thread pool and terminates the process instead of crashing the service (and its supervisor never sees it). Return Task or ValueTask. Event-handler-shaped methods (object sender, EventArgs e) are exempt; an async lambda or anonymous method converted to a void-returning delegate (Action, EventHandler, ...) is reported.");
 
     public static readonly DiagnosticDescriptor DependencyNotAService = Create(
         DiagnosticIds.DependencyNotAService,
