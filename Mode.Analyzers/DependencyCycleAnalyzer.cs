@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using Mode.Analyzers.Helpers;
 
 namespace Mode.Analyzers;
@@ -11,11 +13,13 @@ namespace Mode.Analyzers;
 /// </summary>
 /// <remarks>
 /// <para>The graph has an edge from a service type to the declared type of each of its
-/// <c>[DependsOn]</c> members, inherited members included. A constructed generic type is its own
+/// <c>[DependsOn]</c> members, inherited members included, and to each concrete service type its
+/// code adds as a child: <c>new X()</c> in its <c>OnInitDependencies()</c> override and
+/// <c>AddDependency(new X())</c> anywhere in it (a base service's code counts for derived ones). A constructed generic type is its own
 /// node, so <c>[DependsOn] Wrapper&lt;App&gt;</c> reaches <c>App</c> through
 /// <c>Wrapper&lt;T&gt;</c>'s <c>[DependsOn] T</c> member, even when <c>Wrapper&lt;T&gt;</c> comes
 /// from a referenced assembly.
-/// Source types are collected concurrently by a symbol action; at compilation end the graph is
+/// Source types are collected concurrently by symbol-start and operation-block actions; at compilation end the graph is
 /// completed with the types of referenced assemblies reached from it (their visible members), and
 /// Tarjan's algorithm (iterative) finds the strongly connected components in linear time.</para>
 /// <para>Each component that contains a cycle is reported once: the chain is the shortest cycle
@@ -42,12 +46,15 @@ public sealed class DependencyCycleAnalyzer : DiagnosticAnalyzer
             }
 
             var collected = new ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<Edge>>(SymbolEqualityComparer.Default);
+            var services = new ConcurrentBag<INamedTypeSymbol>();
+            var codeEdges = new ConcurrentDictionary<INamedTypeSymbol, ConcurrentBag<Edge>>(SymbolEqualityComparer.Default);
             start.RegisterSymbolAction(
                 c =>
                 {
                     var type = (INamedTypeSymbol)c.Symbol;
                     if (type.TypeKind == TypeKind.Class && symbols.IsService(type))
                     {
+                        services.Add(type);
                         var edges = CollectEdges(type, symbols, c.CancellationToken);
                         if (!edges.IsEmpty)
                         {
@@ -56,8 +63,123 @@ public sealed class DependencyCycleAnalyzer : DiagnosticAnalyzer
                     }
                 },
                 SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(c => ReportCycles(c, collected, symbols));
+
+            // Operation blocks only for the services whose code can add children (a cheap syntax
+            // check first): the driver builds no operation tree for the rest.
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    var type = (INamedTypeSymbol)symbolStart.Symbol;
+                    if (type.TypeKind == TypeKind.Class && symbols.IsService(type) && MayAddChildren(type, symbolStart.CancellationToken))
+                    {
+                        symbolStart.RegisterOperationBlockAction(c => CollectCodeEdges(c, type, symbols, codeEdges));
+                    }
+                },
+                SymbolKind.NamedType);
+            start.RegisterCompilationEndAction(c =>
+            {
+                AddCodeEdges(collected, services, codeEdges);
+                ReportCycles(c, collected, symbols);
+            });
         });
+    }
+
+    /// <summary>
+    /// The children a service's code adds: <c>new X()</c> in its <c>OnInitDependencies()</c>, and
+    /// <c>AddDependency(new X())</c> (on itself) in any of its members.
+    /// </summary>
+    private static void CollectCodeEdges(
+        OperationBlockAnalysisContext context,
+        INamedTypeSymbol type,
+        ModeSymbols symbols,
+        ConcurrentDictionary<INamedTypeSymbol, ConcurrentBag<Edge>> codeEdges)
+    {
+        var inInitDependencies = context.OwningSymbol is IMethodSymbol { Name: "OnInitDependencies", IsOverride: true };
+        foreach (var block in context.OperationBlocks)
+        {
+            foreach (var operation in block.DescendantsAndSelf())
+            {
+                if (operation is not IObjectCreationOperation { Type: INamedTypeSymbol { TypeKind: TypeKind.Class } target } creation
+                    || !symbols.IsIService(target))
+                {
+                    continue;
+                }
+
+                if (inInitDependencies || IsAddDependencyArgument(creation, symbols))
+                {
+                    codeEdges.GetOrAdd(type, _ => []).Add(new Edge(target, creation.Syntax.GetLocation()));
+                }
+            }
+        }
+    }
+
+    /// <summary>An <c>OnInitDependencies</c> member, or an unqualified (or <c>this.</c>/<c>base.</c>) <c>AddDependency</c> in the type's source.</summary>
+    private static bool MayAddChildren(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (!type.GetMembers("OnInitDependencies").IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+            {
+                if (token.ValueText == "AddDependency"
+                    && token.Parent is IdentifierNameSyntax name
+                    && (name.Parent is not MemberAccessExpressionSyntax access
+                        || access.Expression is ThisExpressionSyntax or BaseExpressionSyntax))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsAddDependencyArgument(IOperation creation, ModeSymbols symbols)
+    {
+        var parent = creation.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "AddDependency", Instance: null or IInstanceReferenceOperation } invocation }
+            && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingAssembly, symbols.Service.ContainingAssembly);
+    }
+
+    /// <summary>A service's code edges, and those of its source base services (which it inherits).</summary>
+    private static void AddCodeEdges(
+        ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<Edge>> collected,
+        ConcurrentBag<INamedTypeSymbol> services,
+        ConcurrentDictionary<INamedTypeSymbol, ConcurrentBag<Edge>> codeEdges)
+    {
+        if (codeEdges.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var service in services)
+        {
+            var edges = collected.TryGetValue(service, out var existing) ? existing : ImmutableArray<Edge>.Empty;
+            var added = false;
+            for (var type = service; type is not null; type = type.BaseType)
+            {
+                if (codeEdges.TryGetValue(type.OriginalDefinition, out var bag))
+                {
+                    // Sorted by position: the bag's order is not deterministic.
+                    edges = edges.AddRange(bag.OrderBy(e => e.Location!.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(e => e.Location!.SourceSpan.Start));
+                    added = true;
+                }
+            }
+
+            if (added)
+            {
+                collected[service] = edges;
+            }
+        }
     }
 
     private static ImmutableArray<Edge> CollectEdges(INamedTypeSymbol type, ModeSymbols symbols, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ internal static class DiagnosticDescriptors
         messageFormat: "Dependency cycle between services: {0}; a service cannot (transitively) depend on itself, break the cycle by removing one [DependsOn]",
         DiagnosticCategories.Dependencies,
         DiagnosticSeverity.Error,
-        description: "The [DependsOn] members of the services form a cycle. Mode adds each [DependsOn] member as a child service, so a cycle makes a service its own ancestor. The graph is built from the declared types of the members, over the whole compilation and its references.",
+        description: "The [DependsOn] members of the services form a cycle. Mode adds each [DependsOn] member as a child service, so a cycle makes a service its own ancestor. The graph is built from the declared types of the members, and from the services a service's code creates in OnInitDependencies() or passes to AddDependency(new X()), over the whole compilation and its references.",
         WellKnownDiagnosticTags.CompilationEnd);
 
     public static readonly DiagnosticDescriptor BlockingCallInAsyncHook = Create(
