@@ -14,7 +14,8 @@ namespace Mode.Analyzers.Helpers;
 /// <see cref="BlockingCallFinder"/>) or calls a helper that blocks. Calls between helpers form a
 /// graph with cycles (recursion); it is walked with Tarjan's algorithm (iterative, so a deep chain
 /// cannot overflow the stack), and a strongly connected component is summarised as a whole, which
-/// makes a result independent of where the walk started and of other threads doing the same.</para>
+/// makes a result independent of where the walk started. Walks run one at a time (hooks analysed
+/// in parallel wait only for summaries not computed yet); reads take no lock.</para>
 /// <para>Each blocking helper keeps the next helper on its way to the blocking call
 /// (<see cref="Summary.Via"/>), so the message can name the chain. The pointers never form a cycle:
 /// inside a component they are set in rounds, each pointing at a method resolved in an earlier round.</para>
@@ -24,6 +25,7 @@ internal sealed class BlockingHelperSummaries(BlockingSymbols known)
     private static readonly Summary NotBlocking = new(null, null);
 
     private readonly ConcurrentDictionary<IMethodSymbol, Summary> _done = new(SymbolEqualityComparer.Default);
+    private readonly object _computeLock = new();
 
     /// <summary>A helper's summary.</summary>
     /// <param name="Api">The blocking call at the end of the chain (<c>File.ReadAllText</c>); null when the helper does not block.</param>
@@ -35,13 +37,22 @@ internal sealed class BlockingHelperSummaries(BlockingSymbols known)
 
     public Summary Get(IMethodSymbol helper, CancellationToken cancellationToken)
     {
-        if (!_done.TryGetValue(helper, out var summary))
+        if (_done.TryGetValue(helper, out var summary))
         {
-            Compute(helper, cancellationToken);
-            summary = _done[helper];
+            return summary;
         }
 
-        return summary;
+        // One computation at a time: a component's members are published one by one, and a second
+        // walk seeing half of them could point a Via back into the first walk's chain (a cycle).
+        lock (_computeLock)
+        {
+            if (!_done.ContainsKey(helper))
+            {
+                Compute(helper, cancellationToken);
+            }
+        }
+
+        return _done[helper];
     }
 
     /// <summary><c>it calls 'Store.ReadCore', which calls 'File.ReadAllText'</c> for a blocking helper.</summary>
