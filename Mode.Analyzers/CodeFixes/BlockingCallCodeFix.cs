@@ -87,13 +87,13 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
     /// <summary><c>using var x = …;</c> / <c>using (…)</c> → <c>await using …</c>.</summary>
     private static void RegisterAwaitUsing(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        SyntaxNode? replacement = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent switch
+        var node = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent;
+        SyntaxNode? replacement = node switch
         {
             UsingStatementSyntax { AwaitKeyword.RawKind: 0 } statement => statement.WithAwaitKeyword(AwaitToken(statement.UsingKeyword)).WithUsingKeyword(statement.UsingKeyword.WithLeadingTrivia()),
             LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: 0 } declaration => declaration.WithAwaitKeyword(AwaitToken(declaration.UsingKeyword)).WithUsingKeyword(declaration.UsingKeyword.WithLeadingTrivia()),
             _ => null,
         };
-        var node = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent;
         if (node is null || replacement is null || !TryGetAwaitContext(node, model, context.CancellationToken, out var makeAsync))
         {
             return;

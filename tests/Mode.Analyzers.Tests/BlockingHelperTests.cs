@@ -144,12 +144,17 @@ public class BlockingHelperTests
 
     // The code fix: the helper's async twin, or nothing.
 
+    private const string LoadAndTwin = """
+        private static string Load() => File.ReadAllText("a");
+        private static Task<string> LoadAsync(CancellationToken cancellationToken) => File.ReadAllTextAsync("a", cancellationToken);
+        """;
+
     [Fact]
     public Task Fix_HelperWithAsyncTwin_AwaitsTwin() =>
         ModeCodeFixTest<BlockingCallCodeFix>.VerifyAsync(
             Id,
-            HookSource.InStartAsync("var text = [|Load()|];", "private static string Load() => File.ReadAllText(\"a\"); private static Task<string> LoadAsync(CancellationToken cancellationToken) => File.ReadAllTextAsync(\"a\", cancellationToken);"),
-            HookSource.InStartAsync("var text = await LoadAsync(cancellationToken);", "private static string Load() => File.ReadAllText(\"a\"); private static Task<string> LoadAsync(CancellationToken cancellationToken) => File.ReadAllTextAsync(\"a\", cancellationToken);"));
+            HookSource.InStartAsync("var text = [|Load()|];", LoadAndTwin),
+            HookSource.InStartAsync("var text = await LoadAsync(cancellationToken);", LoadAndTwin));
 
     [Fact]
     public Task Fix_HelperWithoutAsyncTwin_NotOffered() =>
