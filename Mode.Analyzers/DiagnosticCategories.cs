@@ -1,6 +1,6 @@
 namespace Mode.Analyzers;
 
-/// <summary>The small fixed set of categories of the Mode diagnostics (STYLE.md §4).</summary>
+/// <summary>The small fixed set of categories of the Mode diagnostics.</summary>
 internal static class DiagnosticCategories
 {
     /// <summary>The shape of a declaration: partial, base class, signatures, attribute arguments.</summary>

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace Mode.Analyzers;
 
 /// <summary>
-/// Every descriptor of the Mode analyzers, one per ID (DESIGN.md §4). Each has a help link to its
+/// Every descriptor of the Mode analyzers, one per ID. Each has a help link to its
 /// page under <c>Mode.Analyzers/docs/</c>, built from <see cref="HelpLinkBase"/>.
 /// </summary>
 internal static class DiagnosticDescriptors

@@ -1,7 +1,7 @@
 namespace Mode.Analyzers;
 
 /// <summary>
-/// The diagnostic IDs of the Mode analyzers. IDs are a contract (DESIGN.md §4): they are never
+/// The diagnostic IDs of the Mode analyzers. IDs are a contract (docs/architecture.md): they are never
 /// reused or renumbered; a retired rule stays in <c>AnalyzerReleases.Shipped.md</c> as removed.
 /// </summary>
 public static class DiagnosticIds

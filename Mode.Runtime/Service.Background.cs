@@ -1,102 +1,21 @@
-using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
-using Mode.Cron;
-using Mode.Internal;
+using Mode.Background;
+using Mode.Logging;
 
 namespace Mode;
 
 public abstract partial class Service
 {
-    private const int PruneThreshold = 32;
-
-    private static readonly TimeSpan s_maxCronSleep = TimeSpan.FromDays(1);
-
-    private List<BackgroundEntry>? _background;
-    private long _backgroundErrors;
-    private bool _backgroundClosed;
-    private Sleeper? _sleeper;
-    private Sleeper? _sleepers;
-
-    /// <summary>
-    /// Waits for <paramref name="delay"/> on <see cref="TimeProvider"/> (Mode's <c>sleep</c>), waking
-    /// early when the service begins to stop. Never throws because of a stop.
-    /// </summary>
-    /// <param name="delay">How long to sleep; zero or less returns at once.</param>
-    /// <param name="cancellationToken">An extra token; its cancellation throws <see cref="OperationCanceledException"/>.</param>
-    /// <returns><see langword="true"/> after the full delay; <see langword="false"/> when woken because the service is stopping.</returns>
-    public ValueTask<bool> SleepAsync(TimeSpan delay, CancellationToken cancellationToken = default)
-    {
-        var sleeper = Interlocked.Exchange(ref _sleeper, null) ?? new Sleeper(this, pooled: true);
-        return sleeper.SleepAsync(delay, cancellationToken);
-    }
-
-    /// <summary>Waits for <paramref name="seconds"/> seconds; see <see cref="SleepAsync(TimeSpan, CancellationToken)"/>.</summary>
-    public ValueTask<bool> SleepAsync(double seconds, CancellationToken cancellationToken = default) =>
-        SleepAsync(TimeSpan.FromSeconds(seconds), cancellationToken);
-
-    /// <summary>Whether the stop has begun (what wakes sleepers; a crash alone does not).</summary>
-    internal bool IsStopping => Volatile.Read(ref _stopping) != 0;
-
-    internal void AddSleeper(Sleeper sleeper)
-    {
-        lock (_sync)
-        {
-            sleeper.NextSleeper = _sleepers;
-            Volatile.Write(ref _sleepers, sleeper);
-        }
-    }
-
-    internal void RemoveSleeper(Sleeper sleeper)
-    {
-        lock (_sync)
-        {
-            if (ReferenceEquals(_sleepers, sleeper))
-            {
-                Volatile.Write(ref _sleepers, sleeper.NextSleeper);
-                return;
-            }
-
-            for (var node = _sleepers; node is not null; node = node.NextSleeper)
-            {
-                if (ReferenceEquals(node.NextSleeper, sleeper))
-                {
-                    node.NextSleeper = sleeper.NextSleeper;
-                    return;
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Wakes every pending sleep with <see langword="false"/>; called once the stopping flag is set.
-    /// Lock-free: a sleeper added meanwhile sees the flag when it arms, and a removed one keeps its
-    /// link, so the walk goes on past it.
-    /// </summary>
-    private void WakeSleepers()
-    {
-        for (var node = Volatile.Read(ref _sleepers); node is not null; node = node.NextSleeper)
-        {
-            node.WakeForStop();
-        }
-    }
-
-    internal void ReturnSleeper(Sleeper sleeper)
-    {
-        if (Interlocked.CompareExchange(ref _sleeper, sleeper, null) is not null)
-        {
-            sleeper.Dispose();
-        }
-    }
-
     /// <summary>
     /// Runs <paramref name="task"/> as background work of this service (Mode's <c>add_future</c>):
     /// an exception crashes the service, and a stop waits for it (at most <see cref="ShutdownTimeout"/>).
     /// </summary>
     /// <returns><paramref name="task"/> itself.</returns>
+    /// <param name="task">The work to watch.</param>
+    /// <param name="name">Its name in diagnostics (default <c>future</c>).</param>
     public Task AddFuture(Task task, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(task);
-        Track(name ?? "future", ObserveFutureAsync(task));
+        Track(new BackgroundEntry(ObserveFutureAsync(task), name ?? "future"));
         return task;
     }
 
@@ -104,89 +23,12 @@ public abstract partial class Service
     /// Starts <paramref name="factory"/> with <see cref="StoppingToken"/> as background work of this
     /// service; see <see cref="AddFuture(Task, string?)"/>.
     /// </summary>
+    /// <param name="factory">Creates the work from the stopping token.</param>
+    /// <param name="name">Its name in diagnostics (default <c>future</c>).</param>
     public Task AddFuture(Func<CancellationToken, Task> factory, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
         return AddFuture(factory(StoppingToken), name);
-    }
-
-    /// <summary>
-    /// Yields once per <paramref name="interval"/> until the service stops (Mode's <c>itertimer</c>),
-    /// scheduled against absolute deadlines so that no drift accumulates; a consumer that overruns
-    /// skips the missed ticks. Each item is the time since the previous tick.
-    /// </summary>
-    /// <param name="interval">The interval; must be positive.</param>
-    /// <param name="name">The name used in drift and overlap log lines.</param>
-    /// <param name="cancellationToken">Ends the sequence (with <see cref="OperationCanceledException"/>).</param>
-    public async IAsyncEnumerable<TimeSpan> IterTimerAsync(
-        TimeSpan interval,
-        string? name = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        if (interval <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(interval), interval, "A timer interval must be greater than zero.");
-        }
-
-        if (ShouldStop)
-        {
-            yield break;
-        }
-
-        var schedule = new TimerSchedule(TimeProvider, Log, Label, name ?? Label + ".itertimer", interval, TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds));
-        var sleeper = new Sleeper(this, pooled: false);
-        try
-        {
-            schedule.Start();
-            while (!ShouldStop)
-            {
-                if (!await sleeper.SleepAsync(schedule.DelayUntilNext(), cancellationToken).ConfigureAwait(ContinueOnCapturedContext) || ShouldStop)
-                {
-                    yield break;
-                }
-
-                var slept = schedule.OnWake();
-                yield return slept;
-                schedule.OnTickDone();
-            }
-        }
-        finally
-        {
-            sleeper.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Sets <paramref name="flag"/> on <see cref="Diag"/> while <paramref name="task"/> runs
-    /// (Mode's <c>transition_with</c>).
-    /// </summary>
-    public async Task TransitionWithAsync(string flag, Task task)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        Diag.SetFlag(flag);
-        try
-        {
-            await task.ConfigureAwait(ContinueOnCapturedContext);
-        }
-        finally
-        {
-            Diag.UnsetFlag(flag);
-        }
-    }
-
-    /// <summary>Like <see cref="TransitionWithAsync(string, Task)"/>, returning the task's result.</summary>
-    public async Task<T> TransitionWithAsync<T>(string flag, Task<T> task)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        Diag.SetFlag(flag);
-        try
-        {
-            return await task.ConfigureAwait(ContinueOnCapturedContext);
-        }
-        finally
-        {
-            Diag.UnsetFlag(flag);
-        }
     }
 
     /// <summary>The schedules of this run's timers, for diagnostics (drift, overlaps, skipped ticks).</summary>
@@ -196,9 +38,16 @@ public abstract partial class Service
         {
             lock (_sync)
             {
-                return _background is null
-                    ? []
-                    : _background.Where(static e => e.Timer is not null).Select(static e => e.Timer!).ToArray();
+                var timers = new List<TimerSchedule>();
+                foreach (var entry in BackgroundEntries)
+                {
+                    if (entry.Timer is { } timer)
+                    {
+                        timers.Add(timer);
+                    }
+                }
+
+                return timers;
             }
         }
     }
@@ -207,7 +56,7 @@ public abstract partial class Service
     /// How many exceptions background work of this service logged and went on from
     /// (<see cref="BackgroundErrorPolicy.LogAndContinue"/>), over the service's lifetime.
     /// </summary>
-    public long BackgroundErrors => Interlocked.Read(ref _backgroundErrors);
+    public long BackgroundErrors => _cold is { } cold ? Interlocked.Read(ref cold.BackgroundErrors) : 0;
 
     /// <summary>The names of the background tasks and futures still running, for diagnostics.</summary>
     public IReadOnlyList<string> RunningTasks
@@ -216,29 +65,31 @@ public abstract partial class Service
         {
             lock (_sync)
             {
-                return _background is null
-                    ? []
-                    : _background.Where(static e => !e.Task.IsCompleted).Select(static e => e.Name).ToArray();
+                var running = new List<string>();
+                foreach (var entry in BackgroundEntries)
+                {
+                    if (!entry.Task.IsCompleted)
+                    {
+                        running.Add(entry.Name);
+                    }
+                }
+
+                return running;
             }
         }
     }
 
+    /// <summary>Starts every background work item of the wiring (called by the start, after <see cref="OnStartAsync"/>).</summary>
     private void StartBackgroundWork(ServiceWiring wiring)
     {
         var work = wiring.Work;
         for (var i = 0; i < work.Count; i++)
         {
-            var item = work[i];
-            TimerSchedule? schedule = item.Kind == BackgroundWorkKind.Timer
-                ? new TimerSchedule(TimeProvider, Log, Label, item.Name, item.Interval, item.MaxDriftCorrection)
-                : null;
-            // A timer runs in one state machine (RunTimerWorkAsync): one box per timer, not two.
-            var task = schedule is null ? RunWorkAsync(item) : RunTimerWorkAsync(item, schedule);
-            Track(item.Name, task, schedule, work.Count);
+            Track(work[i].Start(this), work.Count);
         }
     }
 
-    private void Track(string name, Task task, TimerSchedule? timer = null, int capacity = 4)
+    private void Track(BackgroundEntry entry, int capacity = 4)
     {
         lock (_sync)
         {
@@ -247,231 +98,63 @@ public abstract partial class Service
                 return;
             }
 
-            _background ??= new List<BackgroundEntry>(capacity);
-            if (_background.Count >= PruneThreshold)
+            if (_background is null)
             {
-                _background.RemoveAll(static e => e.Task.IsCompleted && e.Timer is null);
+                // Sized for the wiring's work: a service without futures never grows its array.
+                _background = new BackgroundEntry[capacity];
+            }
+            else if (_backgroundCount == _background.Length)
+            {
+                if (_backgroundCount >= PruneThreshold)
+                {
+                    PruneFinishedFutures();
+                }
+
+                if (_backgroundCount == _background.Length)
+                {
+                    Array.Resize(ref _background, _backgroundCount * 2);
+                }
             }
 
-            _background.Add(new BackgroundEntry(name, task, timer));
+            _background[_backgroundCount++] = entry;
         }
     }
 
-    private async Task RunWorkAsync(BackgroundWork work)
+    /// <summary>The entries of this run (the caller holds <c>_sync</c>).</summary>
+    private ReadOnlySpan<BackgroundEntry> BackgroundEntries => _background.AsSpan(0, _backgroundCount);
+
+    /// <summary>Drops the finished entries other than timers (whose schedules stay readable); the caller holds <c>_sync</c>.</summary>
+    private void PruneFinishedFutures()
     {
-        var ctx = ContinueOnCapturedContext;
-        // Mode schedules tasks; they begin when the starting code yields, never inside StartAsync.
-        if (ContextYield.IsPlainThreadPool(ctx))
+        var kept = 0;
+        for (var i = 0; i < _backgroundCount; i++)
         {
-            await Task.Yield();
-        }
-        else
-        {
-            await new ContextYield(ctx);
-        }
-
-        if (ShouldStop)
-        {
-            return;
-        }
-
-        var token = StoppingToken;
-        try
-        {
-            switch (work.Kind)
+            var entry = _background![i];
+            if (!entry.Task.IsCompleted || entry.Timer is not null)
             {
-                case BackgroundWorkKind.Task:
-                    await work.Body(this, token).ConfigureAwait(ctx);
-                    break;
-                case BackgroundWorkKind.Crontab:
-                    await work.CronRunner!(this, work, token).ConfigureAwait(ctx);
-                    break;
+                _background[kept++] = entry;
             }
         }
-        catch (Exception ex)
-        {
-            OnWorkEnded(work, ex);
-        }
+
+        Array.Clear(_background!, kept, _backgroundCount - kept);
+        _backgroundCount = kept;
     }
 
-    /// <summary>What an exception that ended background work does: nothing on a stop, a warning for another cancellation, else the error policy.</summary>
-    private void OnWorkEnded(BackgroundWork work, Exception error)
-    {
-        if (error is OperationCanceledException)
-        {
-            // Cancellation on stop is the normal end of background work.
-            if (!ShouldStop)
-            {
-                Log.LogWarning(error, "Background task {Task} was cancelled although the service is not stopping", work.Name);
-            }
-
-            return;
-        }
-
-        if (!TryContinueAfter(work, error))
-        {
-            Crash(error);
-        }
-    }
-
-    /// <summary>Applies the work's error policy: <see langword="true"/> when the error was logged and the work may go on.</summary>
-    private bool TryContinueAfter(BackgroundWork work, Exception error)
-    {
-        if (work.OnError != BackgroundErrorPolicy.LogAndContinue)
-        {
-            return false;
-        }
-
-        Interlocked.Increment(ref _backgroundErrors);
-        var what = work.Kind switch
-        {
-            BackgroundWorkKind.Timer => "Timer {Name} failed; the schedule continues",
-            BackgroundWorkKind.Crontab => "Cron job {Name} failed; the schedule continues",
-            _ => "Background task {Name} failed; it ends and the service keeps running",
-        };
-#pragma warning disable CA2254 // one of three constant templates
-        Log.LogError(error, what, work.Name);
-#pragma warning restore CA2254
-        return true;
-    }
-
-    /// <summary>A timer's whole run in one state machine (yield, loop, error handling): one box per timer.</summary>
-    private async Task RunTimerWorkAsync(BackgroundWork work, TimerSchedule schedule)
-    {
-        var ctx = ContinueOnCapturedContext;
-        // As RunWorkAsync: the timer begins when the starting code yields.
-        if (ContextYield.IsPlainThreadPool(ctx))
-        {
-            await Task.Yield();
-        }
-        else
-        {
-            await new ContextYield(ctx);
-        }
-
-        if (ShouldStop)
-        {
-            return;
-        }
-
-        var token = StoppingToken;
-        try
-        {
-            var sleeper = new Sleeper(this, pooled: false);
-            try
-            {
-                schedule.Start();
-                if (work.ExecFirst)
-                {
-                    try
-                    {
-                        await work.Body(this, token).ConfigureAwait(ctx);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
-                    {
-                    }
-                }
-
-                while (!ShouldStop)
-                {
-                    if (!await sleeper.SleepAsync(schedule.DelayUntilNext(), default).ConfigureAwait(ctx) || ShouldStop)
-                    {
-                        return;
-                    }
-
-                    schedule.OnWake();
-                    try
-                    {
-                        await work.Body(this, token).ConfigureAwait(ctx);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
-                    {
-                    }
-
-                    schedule.OnTickDone();
-                }
-            }
-            finally
-            {
-                sleeper.Dispose();
-            }
-        }
-        catch (Exception ex)
-        {
-            OnWorkEnded(work, ex);
-        }
-    }
-
-    /// <summary>The cron loop, as <see cref="BackgroundWork.CronRunner"/> (see <see cref="ServiceWiring.AddCrontab"/>).</summary>
-    internal static Task RunCrontab(Service service, BackgroundWork work, CancellationToken token) => service.RunCrontabAsync(work, token);
-
-    private async Task RunCrontabAsync(BackgroundWork work, CancellationToken token)
-    {
-        var ctx = ContinueOnCapturedContext;
-        var expression = CronExpression.Parse(work.CronExpression!);
-        var zone = CronExpression.FindTimeZone(work.TimeZone);
-        var sleeper = new Sleeper(this, pooled: false);
-        try
-        {
-            var last = TimeProvider.GetUtcNow();
-            while (!ShouldStop)
-            {
-                var now = TimeProvider.GetUtcNow();
-                var next = expression.GetNextOccurrence(now > last ? now : last, zone);
-                if (next is null)
-                {
-                    Log.LogWarning("Cron job {Job} ({Expression}) has no further occurrence; it stops", work.Name, work.CronExpression);
-                    return;
-                }
-
-                // System timers reject due times beyond about 49.7 days, which a yearly job exceeds:
-                // wait in chunks of at most a day, re-reading the clock after each.
-                var delay = next.Value - now;
-                while (delay > s_maxCronSleep)
-                {
-                    if (!await sleeper.SleepAsync(s_maxCronSleep, default).ConfigureAwait(ctx) || ShouldStop)
-                    {
-                        return;
-                    }
-
-                    delay = next.Value - TimeProvider.GetUtcNow();
-                }
-
-                if (!await sleeper.SleepAsync(delay, default).ConfigureAwait(ctx) || ShouldStop)
-                {
-                    return;
-                }
-
-                // A timer may fire a hair early against the wall clock: the occurrence is still `next`.
-                last = next.Value;
-                // Faust #578: by default one failing cron job does not take the worker down.
-                try
-                {
-                    await work.Body(this, token).ConfigureAwait(ctx);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException && TryContinueAfter(work, ex))
-                {
-                }
-            }
-        }
-        finally
-        {
-            sleeper.Dispose();
-        }
-    }
+    /// <summary>Counts an exception that background work logged and went on from (<see cref="BackgroundErrors"/>).</summary>
+    internal void CountBackgroundError() => Interlocked.Increment(ref Cold.BackgroundErrors);
 
     private async Task ObserveFutureAsync(Task task)
     {
         try
         {
-            await task.ConfigureAwait(false);
+            await task.ConfigureAwait(ContinueOnCapturedContext);
         }
         catch (OperationCanceledException) when (ShouldStop)
         {
         }
         catch (OperationCanceledException ex)
         {
-            Log.LogWarning(ex, "A future was cancelled although the service is not stopping");
+            ServiceLog.FutureCancelled(Log, ex);
         }
         catch (Exception ex)
         {
@@ -486,30 +169,16 @@ public abstract partial class Service
         lock (_sync)
         {
             _backgroundClosed = true;
-            if (_background is not null)
+            foreach (var entry in BackgroundEntries)
             {
-                foreach (var entry in _background)
+                if (!entry.Task.IsCompleted)
                 {
-                    if (!entry.Task.IsCompleted)
-                    {
-                        (pending ??= []).Add(entry);
-                    }
+                    (pending ??= []).Add(entry);
                 }
             }
         }
 
         return pending is null ? Task.CompletedTask : WaitBackgroundWorkAsync(pending);
-    }
-
-    /// <summary>Waits for <paramref name="task"/> at most <see cref="ShutdownTimeout"/> on the service's clock.</summary>
-    /// <returns><see langword="true"/> if it completed in time.</returns>
-    private async Task<bool> CompletesWithinShutdownTimeoutAsync(Task task)
-    {
-        using var timeout = new CancellationTokenSource();
-        var delay = Task.Delay(ShutdownTimeout, TimeProvider, timeout.Token);
-        var first = await Task.WhenAny(task, delay).ConfigureAwait(ContinueOnCapturedContext);
-        timeout.Cancel();
-        return first == task;
     }
 
     private async Task WaitBackgroundWorkAsync(List<BackgroundEntry> pending)
@@ -524,10 +193,7 @@ public abstract partial class Service
         {
             if (!entry.Task.IsCompleted)
             {
-                Log.LogWarning(
-                    "Abandoning background task {Task}: it did not finish within {Timeout} after the stop began",
-                    entry.Name,
-                    ShutdownTimeout);
+                ServiceLog.BackgroundWorkAbandoned(Log, entry.Name, ShutdownTimeout);
             }
         }
     }
@@ -537,20 +203,10 @@ public abstract partial class Service
         lock (_sync)
         {
             _background = null;
+            _backgroundCount = 0;
             _backgroundClosed = false;
         }
 
         Interlocked.Exchange(ref _sleeper, null)?.Dispose();
-    }
-
-    // A struct, so the list holds the entries inline (no object per task); a plain one, because a
-    // record struct's generated equality and printing cost ~10 KB of NativeAOT code.
-    private readonly struct BackgroundEntry(string name, Task task, TimerSchedule? timer)
-    {
-        public string Name { get; } = name;
-
-        public Task Task { get; } = task;
-
-        public TimerSchedule? Timer { get; } = timer;
     }
 }

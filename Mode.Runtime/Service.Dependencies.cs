@@ -1,13 +1,10 @@
-using Microsoft.Extensions.Logging;
+
+using Mode.Logging;
 
 namespace Mode;
 
 public abstract partial class Service
 {
-    private readonly object _sync = new();
-    private List<IService>? _children;
-    private List<(object Context, bool IsAsync)>? _contexts;
-
     /// <summary>A snapshot of this service's children, in the order they were added (the start order).</summary>
     public IReadOnlyList<IService> Children
     {
@@ -15,16 +12,16 @@ public abstract partial class Service
         {
             lock (_sync)
             {
-                return _children is null ? [] : _children.ToArray();
+                return _cold?.Children is { } children ? children.ToArray() : [];
             }
         }
     }
 
     /// <summary>Whether a child was ever added (a lock-free hint for skipping work; the list is never unset).</summary>
-    private bool HasChildren => Volatile.Read(ref _children) is not null;
+    private bool HasChildren => Volatile.Read(ref _cold)?.Children is not null;
 
     /// <summary>Whether a context was ever added (a lock-free hint; the list is never unset).</summary>
-    private bool HasContexts => Volatile.Read(ref _contexts) is not null;
+    private bool HasContexts => Volatile.Read(ref _cold)?.Contexts is not null;
 
     private int ChildCount
     {
@@ -32,7 +29,7 @@ public abstract partial class Service
         {
             lock (_sync)
             {
-                return _children?.Count ?? 0;
+                return _cold?.Children?.Count ?? 0;
             }
         }
     }
@@ -41,7 +38,7 @@ public abstract partial class Service
     {
         lock (_sync)
         {
-            return _children is not null && index < _children.Count ? _children[index] : null;
+            return _cold?.Children is { } children && index < children.Count ? children[index] : null;
         }
     }
 
@@ -61,8 +58,8 @@ public abstract partial class Service
 
         lock (_sync)
         {
-            _children ??= [];
-            foreach (var existing in _children)
+            var children = Cold.Children ??= [];
+            foreach (var existing in children)
             {
                 if (ReferenceEquals(existing, service))
                 {
@@ -70,19 +67,11 @@ public abstract partial class Service
                 }
             }
 
-            _children.Add(service);
+            children.Add(service);
         }
 
         service.Beacon.Reattach(Beacon);
-        if (service is Service child)
-        {
-            child.InheritAmbientFrom(this);
-        }
-        else if (service is ServiceProxy { Target: Service proxied })
-        {
-            proxied.InheritAmbientFrom(this);
-        }
-
+        PassAmbientTo(service);
         return service;
     }
 
@@ -105,7 +94,7 @@ public abstract partial class Service
         await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         lock (_sync)
         {
-            _children?.Remove(service);
+            _cold?.Children?.Remove(service);
         }
 
         service.Beacon.Detach(Beacon);
@@ -117,10 +106,11 @@ public abstract partial class Service
         var attached = false;
         lock (_sync)
         {
-            var index = _children?.FindIndex(c => ReferenceEquals(c, existing)) ?? -1;
+            var children = _cold?.Children;
+            var index = children?.FindIndex(c => ReferenceEquals(c, existing)) ?? -1;
             if (index >= 0)
             {
-                _children![index] = replacement;
+                children![index] = replacement;
                 attached = true;
             }
         }
@@ -133,10 +123,58 @@ public abstract partial class Service
 
         existing.Beacon.Detach(Beacon);
         replacement.Beacon.Reattach(Beacon);
-        if (replacement is Service child)
+        PassAmbientTo(replacement);
+    }
+
+    /// <summary>
+    /// Passes this service's ambient settings to <paramref name="child"/> (or to the real service
+    /// behind a <see cref="ServiceProxy"/>): the clock and logger factory when the child has none of
+    /// its own and has not started, the <see cref="ServiceThread"/> context preference, and the tree's
+    /// <see cref="BlockingDetector"/>. Every path that adds a child calls it, and the start calls it
+    /// again right before each child starts, so settings given after the child was added reach it too.
+    /// </summary>
+    private void PassAmbientTo(IService child)
+    {
+        if (AsService(child) is not { } service)
         {
-            child.InheritAmbientFrom(this);
+            return;
         }
+
+        var cold = _cold;
+        if (!service.IsStarted && cold is not null)
+        {
+            if (service._cold?.TimeProvider is null && cold.TimeProvider is { } clock)
+            {
+                service.Cold.TimeProvider = clock;
+            }
+
+            if (service._cold?.LoggerFactory is null && cold.LoggerFactory is { } factory)
+            {
+                service.Cold.LoggerFactory = factory;
+                service._log = null;
+            }
+        }
+
+        if (service._cold?.BlockingDetector is null && cold?.BlockingDetector is { } detector)
+        {
+            service.Cold.BlockingDetector = detector;
+        }
+
+        if (ContinueOnCapturedContext)
+        {
+            service.ContinueOnCapturedContext = true;
+        }
+    }
+
+    /// <summary>The <see cref="Service"/> that <paramref name="service"/> is, or stands for as a (chain of) <see cref="ServiceProxy"/>.</summary>
+    private static Service? AsService(IService service)
+    {
+        while (service is ServiceProxy proxy)
+        {
+            service = proxy.Target;
+        }
+
+        return service as Service;
     }
 
     /// <summary>Removes <paramref name="service"/> from the children without stopping it.</summary>
@@ -144,10 +182,31 @@ public abstract partial class Service
     {
         lock (_sync)
         {
-            _children?.Remove(service);
+            _cold?.Children?.Remove(service);
         }
 
         service.Beacon.Detach(Beacon);
+    }
+
+    private async Task StopChildrenAsync(CancellationToken cancellationToken)
+    {
+        for (var i = ChildCount - 1; i >= 0; i--)
+        {
+            var child = ChildAt(i);
+            if (child is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await child.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            }
+            catch (Exception ex)
+            {
+                ServiceLog.ChildStopFailed(Log, ex, child.Label);
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -171,7 +230,7 @@ public abstract partial class Service
     {
         lock (_sync)
         {
-            (_contexts ??= []).Add((context, isAsync));
+            (Cold.Contexts ??= []).Add((context, isAsync));
         }
     }
 
@@ -183,13 +242,14 @@ public abstract partial class Service
             bool isAsync;
             lock (_sync)
             {
-                if (_contexts is null || _contexts.Count == 0)
+                var contexts = _cold?.Contexts;
+                if (contexts is null || contexts.Count == 0)
                 {
                     return;
                 }
 
-                (context, isAsync) = _contexts[^1];
-                _contexts.RemoveAt(_contexts.Count - 1);
+                (context, isAsync) = contexts[^1];
+                contexts.RemoveAt(contexts.Count - 1);
             }
 
             try
@@ -205,7 +265,7 @@ public abstract partial class Service
             }
             catch (Exception ex)
             {
-                Log.LogError(ex, "Error while disposing context {Context}", context.GetType().Name);
+                ServiceLog.ContextDisposeFailed(Log, ex, context.GetType().Name);
             }
         }
     }

@@ -1,46 +1,29 @@
 using System.Runtime.ExceptionServices;
-using Microsoft.Extensions.Logging;
 using Mode.Diagnostics;
 using Mode.Internal;
+using Mode.Logging;
 
 namespace Mode;
 
 public abstract partial class Service
 {
-    private static readonly Task<bool> s_true = Task.FromResult(true);
-    private static readonly Task<bool> s_false = Task.FromResult(false);
-
-    private int _started;
-    private int _stopClaimed;
-    private int _crashed;
-    private volatile ServiceState _phase;
-    private Exception? _crashReason;
-    private ExceptionDispatchInfo? _stopError;
-    private int _restartCount;
-    private volatile string? _activity;
-    private CancellationTokenSource? _stoppingCts;
-    private int _stopping;
-    private LazySignal _stoppedOrCrashed;
-    private LazySignal _stopCompleted;
-    private LazySignal _shutdownSignal;
-
     /// <inheritdoc/>
-    public ServiceState State => Volatile.Read(ref _crashed) != 0 ? ServiceState.Crashed : _phase;
+    public ServiceState State => HasFlag(Crashed) ? ServiceState.Crashed : _phase;
 
     /// <summary>The lifecycle hook running right now (e.g. <c>OnStartAsync</c>), or <see langword="null"/>; for diagnostics.</summary>
     public string? CurrentHook => _activity;
 
     /// <inheritdoc/>
-    public bool IsStarted => Volatile.Read(ref _started) != 0;
+    public bool IsStarted => HasFlag(Started);
 
     /// <inheritdoc/>
-    public bool IsCrashed => Volatile.Read(ref _crashed) != 0;
+    public bool IsCrashed => HasFlag(Crashed);
 
     /// <inheritdoc/>
-    public Exception? CrashReason => Volatile.Read(ref _crashReason);
+    public Exception? CrashReason => _cold is { } cold ? Volatile.Read(ref cold.CrashReason) : null;
 
     /// <inheritdoc/>
-    public bool ShouldStop => Volatile.Read(ref _stopping) != 0 || Volatile.Read(ref _crashed) != 0;
+    public bool ShouldStop => HasFlag(Stopping | Crashed);
 
     /// <inheritdoc/>
     public int RestartCount => Volatile.Read(ref _restartCount);
@@ -62,7 +45,7 @@ public abstract partial class Service
                 if (cts is null)
                 {
                     cts = created;
-                    if (Volatile.Read(ref _stopping) != 0)
+                    if (HasFlag(Stopping))
                     {
                         cts.Cancel();
                     }
@@ -77,10 +60,25 @@ public abstract partial class Service
         }
     }
 
+    /// <summary>
+    /// Runs one lifecycle operation where this service's lifecycle lives: inline for a plain service;
+    /// on its own thread for a <see cref="ServiceThread"/>, whose returned task then completes off
+    /// that thread so the caller's continuation never runs on it.
+    /// </summary>
+    internal virtual Task RunLifecycleAsync(LifecycleOperation operation, Func<Service, CancellationToken, Task> body, CancellationToken cancellationToken) =>
+        body(this, cancellationToken);
+
+    /// <summary>
+    /// Runs in a stop right after <see cref="OnStopAsync"/>, before the children stop (a
+    /// <see cref="ServiceThread"/>'s <c>OnThreadStopAsync</c>). An exception is rethrown at the end
+    /// of the stop, as one of <see cref="OnStopAsync"/> is.
+    /// </summary>
+    internal virtual ValueTask OnStopCoreAsync(CancellationToken cancellationToken) => default;
+
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _started, 1) != 0)
+        if (!TrySetFlag(Started))
         {
             throw new InvalidOperationException(
                 $"Service '{Label}' was already started; call RestartAsync (or Reset) to start it again.");
@@ -92,7 +90,7 @@ public abstract partial class Service
     /// <inheritdoc/>
     public Task<bool> MaybeStartAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _started, 1) != 0)
+        if (!TrySetFlag(Started))
         {
             return s_false;
         }
@@ -145,7 +143,7 @@ public abstract partial class Service
                 }
             }
 
-            LogMundane("Starting...");
+            ServiceLog.Starting(Log, MundaneLevel);
             _activity = nameof(OnStartAsync);
             await OnStartAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
@@ -170,11 +168,11 @@ public abstract partial class Service
                 }
 
                 // Settings given to this service after the child was added still reach it.
-                (child as Service ?? (child as ServiceProxy)?.Target as Service)?.InheritAmbientFrom(this);
+                PassAmbientTo(child);
                 await child.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
-            LogDebug("Started.");
+            ServiceLog.Started(Log);
             _phase = ServiceState.Running;
             ModeInstruments.Started(this);
             _activity = nameof(OnStartedAsync);
@@ -192,7 +190,7 @@ public abstract partial class Service
     /// <inheritdoc/>
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _stopClaimed, 1) != 0)
+        if (!TrySetFlag(StopClaimed))
         {
             return JoinStopAsync();
         }
@@ -203,7 +201,7 @@ public abstract partial class Service
     private async Task JoinStopAsync()
     {
         await _stopCompleted.WaitAsync().ConfigureAwait(ContinueOnCapturedContext);
-        _stopError?.Throw();
+        _cold?.StopError?.Throw();
     }
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
@@ -212,7 +210,7 @@ public abstract partial class Service
         ExceptionDispatchInfo? error = null;
         try
         {
-            LogMundane("Stopping...");
+            ServiceLog.Stopping(Log, MundaneLevel);
             _phase = ServiceState.Stopping;
             MarkStopping();
 
@@ -227,7 +225,7 @@ public abstract partial class Service
                 // Unlike Mode, a failing OnStopAsync does not leave children and tasks running:
                 // the stop goes on and the exception is rethrown at the end.
                 error = ExceptionDispatchInfo.Capture(ex);
-                Log.LogError(ex, "Error in OnStopAsync; continuing the stop");
+                ServiceLog.OnStopFailed(Log, ex);
             }
 
             try
@@ -244,7 +242,7 @@ public abstract partial class Service
                 await StopChildrenAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
-            LogDebug("Shutting down...");
+            ServiceLog.ShuttingDown(Log);
             if (WaitForShutdown)
             {
                 await WaitForShutdownSignalAsync().ConfigureAwait(ctx);
@@ -267,14 +265,18 @@ public abstract partial class Service
                 error = ExceptionDispatchInfo.Capture(ex);
             }
 
-            LogDebug("-Stopped!");
+            ServiceLog.Stopped(Log);
             ModeInstruments.Stopped(this);
         }
         finally
         {
             _activity = null;
             _phase = ServiceState.Shutdown;
-            _stopError = error;
+            if (error is not null || _cold is not null)
+            {
+                Cold.StopError = error;
+            }
+
             _stopCompleted.Set();
         }
 
@@ -283,7 +285,7 @@ public abstract partial class Service
 
     private void MarkStopping()
     {
-        Volatile.Write(ref _stopping, 1);
+        SetFlag(Stopping);
         _stoppedOrCrashed.Set();
         var cts = Volatile.Read(ref _stoppingCts);
         if (cts is not null)
@@ -294,32 +296,11 @@ public abstract partial class Service
             }
             catch (AggregateException ex)
             {
-                Log.LogError(ex, "A stopping-token callback threw");
+                ServiceLog.StoppingCallbackFailed(Log, ex);
             }
         }
 
         WakeSleepers();
-    }
-
-    private async Task StopChildrenAsync(CancellationToken cancellationToken)
-    {
-        for (var i = ChildCount - 1; i >= 0; i--)
-        {
-            var child = ChildAt(i);
-            if (child is null)
-            {
-                continue;
-            }
-
-            try
-            {
-                await child.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
-            }
-            catch (Exception ex)
-            {
-                Log.LogError(ex, "Error while stopping child {Child}", child.Label);
-            }
-        }
     }
 
     private async Task WaitForShutdownSignalAsync()
@@ -329,16 +310,14 @@ public abstract partial class Service
             return;
         }
 
-        LogDebug("Waiting for shutdown");
+        ServiceLog.WaitingForShutdown(Log);
         if (!await CompletesWithinShutdownTimeoutAsync(_shutdownSignal.WaitAsync()).ConfigureAwait(ContinueOnCapturedContext))
         {
-            Log.LogWarning(
-                "Timed out after {Timeout} waiting for SetShutdown(); continuing the stop",
-                ShutdownTimeout);
+            ServiceLog.ShutdownSignalTimedOut(Log, ShutdownTimeout);
         }
         else
         {
-            LogDebug("Shutting down now");
+            ServiceLog.ShuttingDownNow(Log);
         }
     }
 
@@ -364,16 +343,18 @@ public abstract partial class Service
         var cts = Interlocked.Exchange(ref _stoppingCts, null);
         cts?.Dispose();
         ResetBackgroundWork();
-        _crashReason = null;
-        _stopError = null;
+        if (_cold is { } cold)
+        {
+            cold.CrashReason = null;
+            cold.StopError = null;
+        }
+
         _stoppedOrCrashed.Reset();
         _stopCompleted.Reset();
         _shutdownSignal.Reset();
-        Volatile.Write(ref _crashed, 0);
-        Volatile.Write(ref _stopping, 0);
-        Volatile.Write(ref _stopClaimed, 0);
+        ClearFlags(Crashed | Stopping | StopClaimed);
         _phase = ServiceState.Init;
-        Volatile.Write(ref _started, 0);
+        ClearFlags(Started);
         for (var i = 0; ; i++)
         {
             var child = ChildAt(i);
@@ -390,7 +371,7 @@ public abstract partial class Service
     public void Crash(Exception reason)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        Log.LogError(reason, "Crashed reason={Reason}", reason.GetType().Name + ": " + reason.Message);
+        ServiceLog.Crashed(Log, reason, reason.GetType().Name + ": " + reason.Message);
         if (IsCrashed)
         {
             return;
@@ -430,8 +411,8 @@ public abstract partial class Service
     /// <summary>Mode's <c>_crash</c>: sets the flag and reason once, then recurses into the children.</summary>
     internal void MarkCrashed(Exception reason)
     {
-        Interlocked.CompareExchange(ref _crashReason, reason, null);
-        if (Interlocked.Exchange(ref _crashed, 1) != 0)
+        Interlocked.CompareExchange(ref Cold.CrashReason, reason, null);
+        if (!TrySetFlag(Crashed))
         {
             return;
         }
@@ -466,24 +447,19 @@ public abstract partial class Service
 
         GC.SuppressFinalize(this);
     }
+}
 
-    private void LogMundane(string message)
-    {
-        var log = Log;
-        if (log.IsEnabled(MundaneLevel))
-        {
-            log.Log(MundaneLevel, default, message, null, static (state, _) => state);
-        }
-    }
+/// <summary>Which lifecycle operation <see cref="Service.RunLifecycleAsync"/> is asked to run.</summary>
+internal enum LifecycleOperation
+{
+    /// <summary>The start (<c>StartCoreAsync</c>).</summary>
+    Start,
 
-    private void LogDebug(string message)
-    {
-        var log = Log;
-        if (log.IsEnabled(LogLevel.Debug))
-        {
-            log.Log(LogLevel.Debug, default, message, null, static (state, _) => state);
-        }
-    }
+    /// <summary>The stop (<c>StopCoreAsync</c>); a <see cref="ServiceThread"/> ends its thread after it.</summary>
+    Stop,
+
+    /// <summary><c>OnRestartAsync</c> between the stop and the start of a restart.</summary>
+    Restart,
 }
 
 /// <summary>Lets a non-<see cref="Service"/> implementation (a proxy) take part in crash propagation.</summary>

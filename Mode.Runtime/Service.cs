@@ -1,5 +1,8 @@
+using System.ComponentModel;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Mode.Background;
 using Mode.Internal;
 using Mode.Logging;
 
@@ -25,12 +28,54 @@ namespace Mode;
 /// </remarks>
 public abstract partial class Service : IService
 {
-    private TimeProvider? _timeProvider;
-    private ILoggerFactory? _loggerFactory;
+    // Every field of Service is declared here, grouped by the partial file that uses it. What most
+    // running services never touch lives in ColdState (bottom of this file), allocated on first
+    // write, so that an idle service stays small.
+
+    // Lifecycle (Service.Lifecycle.cs)
+    private static readonly Task<bool> s_true = Task.FromResult(true);
+    private static readonly Task<bool> s_false = Task.FromResult(false);
+    private static readonly Func<Service, CancellationToken, Task> s_startCore = static (s, ct) => s.StartCoreAsync(ct);
+    private static readonly Func<Service, CancellationToken, Task> s_stopCore = static (s, ct) => s.StopCoreAsync(ct);
+    private static readonly Func<Service, CancellationToken, Task> s_restartHook = static (s, ct) => s.OnRestartAsync(ct).AsTask();
+    private const int Initialized = 1; // OnInit ran
+    private const int Started = 2; // a start was claimed (StartAsync, MaybeStartAsync)
+    private const int StopClaimed = 4; // a stop was claimed; later StopAsync calls join it
+    private const int Crashed = 8;
+    private const int Stopping = 16; // the stop began: StoppingToken cancelled, sleepers woken
+    private int _flags;
+    private volatile ServiceState _phase;
+    private int _restartCount;
+    private volatile string? _activity;
+    private CancellationTokenSource? _stoppingCts;
+    private LazySignal _stoppedOrCrashed;
+    private LazySignal _stopCompleted;
+    private LazySignal _shutdownSignal;
+
+    // Logging and the tree (this file, Service.Dependencies.cs)
     private ILogger? _log;
     private Node? _beacon;
-    private Diag? _diag;
-    private int _initialized;
+    private bool _continueOnCapturedContext;
+
+    // _sync guards the children, the contexts, the background entries and the sleeper list.
+    private readonly object _sync = new();
+
+    // Background work (Service.Background.cs): past this many entries, finished futures are pruned.
+    private const int PruneThreshold = 32;
+    private BackgroundEntry[]? _background;
+    private int _backgroundCount;
+    private bool _backgroundClosed;
+
+    // Sleeping (Service.Waiting.cs): the pooled sleeper of SleepAsync, and every sleeper to wake on a stop.
+    private Sleeper? _sleeper;
+    private Sleeper? _sleepers;
+
+    // IterTimerAsync's schedule is a timer whose body is the caller's loop.
+    private static readonly Func<Service, CancellationToken, ValueTask> s_noTimerBody = static (_, _) => default;
+
+    private static readonly TimeSpan s_defaultShutdownTimeout = TimeSpan.FromSeconds(60);
+
+    private ColdState? _cold;
 
     /// <summary>Creates a service in the <see cref="ServiceState.Init"/> state. Does nothing else.</summary>
     protected Service()
@@ -44,12 +89,12 @@ public abstract partial class Service : IService
     /// <exception cref="InvalidOperationException">Set after the service started.</exception>
     public TimeProvider TimeProvider
     {
-        get => _timeProvider ?? TimeProvider.System;
+        get => _cold?.TimeProvider ?? TimeProvider.System;
         set
         {
             ArgumentNullException.ThrowIfNull(value);
             ThrowIfStarted(nameof(TimeProvider));
-            _timeProvider = value;
+            Cold.TimeProvider = value;
         }
     }
 
@@ -61,27 +106,39 @@ public abstract partial class Service : IService
     /// <exception cref="InvalidOperationException">Set after the service started.</exception>
     public ILoggerFactory LoggerFactory
     {
-        get => _loggerFactory ?? NullLoggerFactory.Instance;
+        get => _cold?.LoggerFactory ?? NullLoggerFactory.Instance;
         set
         {
             ArgumentNullException.ThrowIfNull(value);
             ThrowIfStarted(nameof(LoggerFactory));
-            _loggerFactory = value;
+            Cold.LoggerFactory = value;
             _log = null;
         }
     }
 
     /// <summary>How long a stop waits for <see cref="SetShutdown"/> and for background work (default 60 s, as Mode).</summary>
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ShutdownTimeout
+    {
+        get => _cold?.ShutdownTimeout ?? s_defaultShutdownTimeout;
+        set => Cold.ShutdownTimeout = value;
+    }
 
     /// <summary>When <see langword="true"/>, a stop waits (up to <see cref="ShutdownTimeout"/>) for <see cref="SetShutdown"/>.</summary>
-    public bool WaitForShutdown { get; set; }
+    public bool WaitForShutdown
+    {
+        get => _cold?.WaitForShutdown ?? false;
+        set => Cold.WaitForShutdown = value;
+    }
 
     /// <summary>The level of the "Starting..." and "Stopping..." lines (default <see cref="LogLevel.Information"/>).</summary>
-    public LogLevel MundaneLevel { get; set; } = LogLevel.Information;
+    public LogLevel MundaneLevel
+    {
+        get => _cold?.MundaneLevel ?? LogLevel.Information;
+        set => Cold.MundaneLevel = value;
+    }
 
     /// <summary>The name used in logs and graphs; by default the class name without generic arity.</summary>
-    public virtual string Label => DefaultLabel(GetType());
+    public virtual string Label => DefaultLabels.Of(GetType());
 
     /// <summary>The name used in log prefixes and paths; by default the same as <see cref="Label"/>.</summary>
     public virtual string ShortLabel => Label;
@@ -103,18 +160,29 @@ public abstract partial class Service : IService
     }
 
     /// <inheritdoc/>
-    public ISupervisor? Supervisor { get; set; }
+    public ISupervisor? Supervisor
+    {
+        get => _cold?.Supervisor;
+        set
+        {
+            if (value is not null || _cold is not null)
+            {
+                Cold.Supervisor = value;
+            }
+        }
+    }
 
     /// <summary>Diagnostic flags: what this service is doing right now.</summary>
     public Diag Diag
     {
         get
         {
-            var diag = Volatile.Read(ref _diag);
+            var cold = Cold;
+            var diag = Volatile.Read(ref cold.Diag);
             if (diag is null)
             {
                 var created = new Diag(() => TimeProvider);
-                diag = Interlocked.CompareExchange(ref _diag, created, null) ?? created;
+                diag = Interlocked.CompareExchange(ref cold.Diag, created, null) ?? created;
             }
 
             return diag;
@@ -143,6 +211,9 @@ public abstract partial class Service : IService
         }
     }
 
+    /// <summary><see cref="Log"/>, for the runtime's own helpers (background work, supervisors).</summary>
+    internal ILogger Logger => Log;
+
     /// <summary>
     /// Called once, lazily, right before the first start (Mode calls <c>on_init</c> from its
     /// constructor; C# must not call virtual members from a base constructor).
@@ -152,6 +223,7 @@ public abstract partial class Service : IService
     }
 
     /// <summary>Returns the services to add as children at the first start (not called again on restart).</summary>
+    /// <returns>The services to add, in start order.</returns>
     protected virtual IEnumerable<IService> OnInitDependencies() => [];
 
     /// <summary>Runs at the first start only, before "Starting..." and <see cref="OnStartAsync"/>.</summary>
@@ -184,6 +256,7 @@ public abstract partial class Service : IService
     /// calls <c>base.ConfigureWiring(wiring)</c> first. Called once per concrete type.
     /// </summary>
     /// <param name="wiring">The type's wiring, shared by all its instances.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected virtual void ConfigureWiring(ServiceWiring wiring)
     {
     }
@@ -193,39 +266,56 @@ public abstract partial class Service : IService
     /// <inheritdoc/>
     public override string ToString() => $"<{Label}: {State}>";
 
-    internal bool HasOwnTimeProvider => _timeProvider is not null;
-
-    internal bool HasOwnLoggerFactory => _loggerFactory is not null;
-
-    /// <summary>Gives an unconfigured child its parent's clock, logger factory and context preference.</summary>
-    internal void InheritAmbientFrom(Service parent)
-    {
-        if (_timeProvider is null && parent._timeProvider is not null && !IsStarted)
-        {
-            _timeProvider = parent._timeProvider;
-        }
-
-        if (_loggerFactory is null && parent._loggerFactory is not null && !IsStarted)
-        {
-            _loggerFactory = parent._loggerFactory;
-            _log = null;
-        }
-
-        if (parent.ContinueOnCapturedContext)
-        {
-            ContinueOnCapturedContext = true;
-        }
-    }
-
     /// <summary>
     /// When <see langword="true"/> (a <c>ServiceThread</c> and its children), the lifecycle resumes on
     /// the captured <see cref="SynchronizationContext"/> after each await; otherwise on the thread pool.
     /// </summary>
-    internal bool ContinueOnCapturedContext { get; set; }
+    internal bool ContinueOnCapturedContext
+    {
+        get => _continueOnCapturedContext;
+        set => _continueOnCapturedContext = value;
+    }
+
+    /// <summary>
+    /// The <see cref="Mode.BlockingDetector"/> watching this tree (a <see cref="Worker"/> in debug mode
+    /// sets it on itself), passed to children like the clock; a <see cref="ServiceThread"/> has its
+    /// loop watched by it.
+    /// </summary>
+    internal BlockingDetector? TreeBlockingDetector
+    {
+        get => _cold?.BlockingDetector;
+        set => Cold.BlockingDetector = value;
+    }
+
+    /// <summary>Whether any of <paramref name="flags"/> is set.</summary>
+    private bool HasFlag(int flags) => (Volatile.Read(ref _flags) & flags) != 0;
+
+    /// <summary>Sets <paramref name="flag"/>; <see langword="true"/> for the call that set it (a claim).</summary>
+    private bool TrySetFlag(int flag) => (Interlocked.Or(ref _flags, flag) & flag) == 0;
+
+    private void SetFlag(int flag) => Interlocked.Or(ref _flags, flag);
+
+    private void ClearFlags(int flags) => Interlocked.And(ref _flags, ~flags);
+
+    /// <summary>The cold state, created on first use.</summary>
+    private ColdState Cold
+    {
+        get
+        {
+            var cold = Volatile.Read(ref _cold);
+            if (cold is null)
+            {
+                var created = new ColdState();
+                cold = Interlocked.CompareExchange(ref _cold, created, null) ?? created;
+            }
+
+            return cold;
+        }
+    }
 
     private void EnsureInitialized()
     {
-        if (Interlocked.Exchange(ref _initialized, 1) == 0)
+        if (TrySetFlag(Initialized))
         {
             OnInit();
         }
@@ -239,10 +329,32 @@ public abstract partial class Service : IService
         }
     }
 
-    private static string DefaultLabel(Type type)
+    /// <summary>
+    /// What most running services never touch: settings left at their defaults, the crash and stop
+    /// results, children, contexts, diagnostics. One object, created on first write (see
+    /// <see cref="Cold"/>); a read while it does not exist yet gets the default.
+    /// </summary>
+    private sealed class ColdState
     {
-        var name = type.Name;
-        var tick = name.IndexOf('`', StringComparison.Ordinal);
-        return tick < 0 ? name : name[..tick];
+        // Settings (this file); the ambient ones are passed to children (Service.Dependencies.cs).
+        public TimeProvider? TimeProvider;
+        public ILoggerFactory? LoggerFactory;
+        public BlockingDetector? BlockingDetector;
+        public TimeSpan ShutdownTimeout = s_defaultShutdownTimeout;
+        public bool WaitForShutdown;
+        public LogLevel MundaneLevel = LogLevel.Information;
+        public ISupervisor? Supervisor;
+        public Diag? Diag;
+
+        // Lifecycle results (Service.Lifecycle.cs)
+        public Exception? CrashReason;
+        public ExceptionDispatchInfo? StopError;
+
+        // Children and contexts (Service.Dependencies.cs), guarded by _sync
+        public List<IService>? Children;
+        public List<(object Context, bool IsAsync)>? Contexts;
+
+        // Background work (Service.Background.cs)
+        public long BackgroundErrors;
     }
 }

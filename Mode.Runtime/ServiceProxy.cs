@@ -1,3 +1,5 @@
+using Mode.Internal;
+
 namespace Mode;
 
 /// <summary>
@@ -31,15 +33,7 @@ public abstract class ServiceProxy : IService, ICrashable
     internal IService Target => Service;
 
     /// <summary>The proxy's own name: by default its class name (Mode's <c>label</c> of a proxy).</summary>
-    public virtual string Label
-    {
-        get
-        {
-            var name = GetType().Name;
-            var tick = name.IndexOf('`', StringComparison.Ordinal);
-            return tick < 0 ? name : name[..tick];
-        }
-    }
+    public virtual string Label => DefaultLabels.Of(GetType());
 
     /// <summary>The proxy's own short name; by default the same as <see cref="Label"/>.</summary>
     public virtual string ShortLabel => Label;

@@ -1,5 +1,5 @@
 using System.Runtime.ExceptionServices;
-using Microsoft.Extensions.Logging;
+using Mode.Logging;
 using Mode.Threading;
 
 namespace Mode;
@@ -66,7 +66,7 @@ public abstract class ServiceThread : Service
         }
         catch (Exception ex)
         {
-            Log.LogError(ex, "Error in OnThreadStopAsync; continuing the stop");
+            ServiceLog.OnThreadStopFailed(Log, ex);
             throw;
         }
     }
@@ -112,8 +112,8 @@ public abstract class ServiceThread : Service
                 _loop = loop;
                 loop.Start();
 
-                // A Worker's blocking detector watches this loop too, until it ends.
-                if (Worker.Find(this)?.BlockingDetector is { } detector)
+                // The tree's blocking detector (a Worker's, passed down like the clock) watches this loop too, until it ends.
+                if (TreeBlockingDetector is { } detector)
                 {
                     detector.Watch(loop, Label + " thread");
                     _ = loop.Exited.ContinueWith(static (_, state) => ((Action)state!)(), () => detector.Unwatch(loop), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.ComponentModel;
+using Mode.Background;
 
 namespace Mode;
 
@@ -12,6 +14,7 @@ namespace Mode;
 /// concrete service type and the result is shared by every instance. The delegates receive the
 /// instance as their first argument, so they must be static lambdas that depend on nothing else.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ServiceWiring
 {
     private static readonly ConcurrentDictionary<Type, ServiceWiring> s_cache = new();
@@ -42,7 +45,7 @@ public sealed class ServiceWiring
         ThrowIfFrozen();
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(body);
-        _work.Add(new BackgroundWork(BackgroundWorkKind.Task, name, body, default, false, default, null, null, Resolve(onError, BackgroundErrorPolicy.Crash)));
+        _work.Add(new TaskWork(name, body, onError));
     }
 
     /// <summary>Registers a <see cref="TimerAttribute"/> method.</summary>
@@ -64,11 +67,11 @@ public sealed class ServiceWiring
         ThrowIfFrozen();
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(body);
-        var interval = TimerSchedule.ValidateInterval(intervalSeconds, nameof(intervalSeconds));
+        var interval = TimerWork.ValidateInterval(intervalSeconds, nameof(intervalSeconds));
         var correction = double.IsFinite(maxDriftCorrectionSeconds) && maxDriftCorrectionSeconds >= 0
             ? TimeSpan.FromSeconds(maxDriftCorrectionSeconds)
             : TimeSpan.FromSeconds(TimerDefaults.MaxDriftCorrectionSeconds);
-        _work.Add(new BackgroundWork(BackgroundWorkKind.Timer, name, body, interval, execFirst, correction, null, null, Resolve(onError, BackgroundErrorPolicy.Crash)));
+        _work.Add(new TimerWork(name, interval, body, execFirst, correction, onError));
     }
 
     /// <summary>Registers a <see cref="CrontabAttribute"/> method.</summary>
@@ -88,12 +91,9 @@ public sealed class ServiceWiring
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(body);
-        _work.Add(new BackgroundWork(BackgroundWorkKind.Crontab, name, body, default, false, default, expression, timeZone, Resolve(onError, BackgroundErrorPolicy.LogAndContinue))
-        {
-            // Reached only through this method, so a NativeAOT app without cron jobs trims the
-            // cron parser and the time-zone database reader away.
-            CronRunner = Service.RunCrontab,
-        });
+        // Reached only through this method, so a NativeAOT app without cron jobs trims the cron
+        // parser and the time-zone database reader away (CronWork is the only type that uses them).
+        _work.Add(new CronWork(name, expression, timeZone, body, onError));
     }
 
     /// <summary>Registers a <see cref="DependsOnAttribute"/> field or property.</summary>
@@ -121,14 +121,6 @@ public sealed class ServiceWiring
         return s_cache.GetOrAdd(type, wiring);
     }
 
-    private static BackgroundErrorPolicy Resolve(BackgroundErrorPolicy policy, BackgroundErrorPolicy fallback) =>
-        policy switch
-        {
-            BackgroundErrorPolicy.Default => fallback,
-            BackgroundErrorPolicy.Crash or BackgroundErrorPolicy.LogAndContinue => policy,
-            _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown BackgroundErrorPolicy."),
-        };
-
     private void ThrowIfFrozen()
     {
         if (_frozen)
@@ -138,26 +130,5 @@ public sealed class ServiceWiring
     }
 }
 
-internal enum BackgroundWorkKind
-{
-    Task,
-    Timer,
-    Crontab,
-}
-
-internal sealed record BackgroundWork(
-    BackgroundWorkKind Kind,
-    string Name,
-    Func<Service, CancellationToken, ValueTask> Body,
-    TimeSpan Interval,
-    bool ExecFirst,
-    TimeSpan MaxDriftCorrection,
-    string? CronExpression,
-    string? TimeZone,
-    BackgroundErrorPolicy OnError)
-{
-    /// <summary>Runs a <see cref="BackgroundWorkKind.Crontab"/> job's loop; set by <see cref="ServiceWiring.AddCrontab"/> only.</summary>
-    public Func<Service, BackgroundWork, CancellationToken, Task>? CronRunner { get; init; }
-}
-
+/// <summary>A <see cref="DependsOnAttribute"/> member: its name and how to read it from an instance.</summary>
 internal sealed record DependencyMember(string Name, Func<Service, IService?> Getter);

@@ -25,6 +25,11 @@ public sealed class Signal<TSender, TArgs> : SignalBase<TSender, Func<TSender, T
     /// Connects a receiver whose target is held weakly: once <paramref name="target"/> is collected the
     /// receiver is dropped. <paramref name="handler"/> should be a static lambda.
     /// </summary>
+    /// <typeparam name="TTarget">The target's type.</typeparam>
+    /// <param name="target">Held weakly.</param>
+    /// <param name="handler">Receives the target, the sender and the arguments.</param>
+    /// <param name="sender">Only this sender's signals reach it, when given.</param>
+    /// <returns>A subscription whose disposal disconnects the receiver.</returns>
     public IDisposable ConnectWeak<TTarget>(TTarget target, Func<TTarget, TSender, TArgs, CancellationToken, ValueTask> handler, TSender? sender = null)
         where TTarget : class
     {
@@ -37,6 +42,9 @@ public sealed class Signal<TSender, TArgs> : SignalBase<TSender, Func<TSender, T
     }
 
     /// <summary>Sends to every matching receiver, awaiting each in turn. A receiver's exception propagates.</summary>
+    /// <param name="args">What is sent.</param>
+    /// <param name="cancellationToken">Passed to every receiver.</param>
+    /// <param name="sender">Who sends.</param>
     public async ValueTask SendAsync(TSender sender, TArgs args, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sender);
@@ -58,6 +66,11 @@ public sealed class SyncSignal<TSender, TArgs> : SignalBase<TSender, Action<TSen
     }
 
     /// <summary>Connects a receiver whose target is held weakly; see <see cref="Signal{TSender, TArgs}.ConnectWeak"/>.</summary>
+    /// <typeparam name="TTarget">The target's type.</typeparam>
+    /// <param name="target">Held weakly.</param>
+    /// <param name="handler">Receives the target, the sender and the arguments.</param>
+    /// <param name="sender">Only this sender's signals reach it, when given.</param>
+    /// <returns>A subscription whose disposal disconnects the receiver.</returns>
     public IDisposable ConnectWeak<TTarget>(TTarget target, Action<TTarget, TSender, TArgs> handler, TSender? sender = null)
         where TTarget : class
     {
@@ -75,6 +88,8 @@ public sealed class SyncSignal<TSender, TArgs> : SignalBase<TSender, Action<TSen
     }
 
     /// <summary>Calls every matching receiver in connection order. A receiver's exception propagates.</summary>
+    /// <param name="args">What is sent.</param>
+    /// <param name="sender">Who sends.</param>
     public void Send(TSender sender, TArgs args)
     {
         ArgumentNullException.ThrowIfNull(sender);
@@ -105,6 +120,8 @@ public abstract class SignalBase<TSender, TReceiver>
 
     /// <summary>Connects <paramref name="receiver"/>; with <paramref name="sender"/>, only that sender's signals reach it.</summary>
     /// <returns>A subscription whose disposal disconnects the receiver.</returns>
+    /// <param name="receiver">The receiver.</param>
+    /// <param name="sender">Only this sender's signals reach it, when given.</param>
     public IDisposable Connect(TReceiver receiver, TSender? sender = null)
     {
         ArgumentNullException.ThrowIfNull(receiver);

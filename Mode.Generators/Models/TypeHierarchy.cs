@@ -22,7 +22,7 @@ internal sealed record TypeHierarchy(
 
     /// <summary>
     /// The generated file's hint name: the metadata name with <c>+</c> as <c>.</c> and <c>`</c> as
-    /// <c>_</c>, then <c>.Mode.g.cs</c> (STYLE.md §3.9).
+    /// <c>_</c>, then <c>.Mode.g.cs</c> (unique per type, and stable across builds).
     /// </summary>
     public string HintName => MetadataName.Replace('+', '.').Replace('`', '_') + ".Mode.g.cs";
 }

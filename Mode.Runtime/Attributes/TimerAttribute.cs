@@ -40,8 +40,8 @@ public sealed class TimerAttribute : Attribute
     public BackgroundErrorPolicy OnError { get; set; }
 }
 
-/// <summary>Default values shared by <see cref="TimerAttribute"/> and the runtime.</summary>
-public static class TimerDefaults
+/// <summary>Default values shared by <see cref="TimerAttribute"/> and the runtime (the generator keeps a copy).</summary>
+internal static class TimerDefaults
 {
     /// <summary>Mode's default <c>max_drift_correction</c>, in seconds.</summary>
     public const double MaxDriftCorrectionSeconds = 0.1;

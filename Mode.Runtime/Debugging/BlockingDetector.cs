@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging;
+using Mode.Logging;
 
 namespace Mode;
 
@@ -50,6 +50,8 @@ public sealed class BlockingDetector : Service
     public event Action<string>? Detected;
 
     /// <summary>Also watches the loop behind <paramref name="context"/> (e.g. a <c>ServiceThread</c>'s).</summary>
+    /// <param name="context">The loop to post probes to.</param>
+    /// <param name="name">The loop's name in reports.</param>
     public void Watch(SynchronizationContext context, string name)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -129,7 +131,7 @@ public sealed class BlockingDetector : Service
             Interlocked.Increment(ref _detections);
             Diagnostics.ModeInstruments.Blocked(this);
             var report = Describe(blocked);
-            Log.LogWarning("Blocking detected (timeout={Timeout}): {Report}", Timeout, report);
+            ServiceLog.BlockingDetected(Log, Timeout, report);
             Detected?.Invoke(report);
         }
     }

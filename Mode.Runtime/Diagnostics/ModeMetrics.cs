@@ -69,24 +69,24 @@ internal static class ModeInstruments
 
     public static void Blocked(IService service) => Count(s_blocking, service);
 
-    public static void Tick(string service, string timer, TimeSpan lateness)
+    public static void Tick(IService service, string timer, TimeSpan lateness)
     {
         if (s_ticks.Enabled)
         {
-            s_ticks.Add(1, new(ModeMetrics.ServiceTag, service), new(ModeMetrics.TimerTag, timer));
+            s_ticks.Add(1, new(ModeMetrics.ServiceTag, service.Label), new(ModeMetrics.TimerTag, timer));
         }
 
         if (s_drift.Enabled)
         {
-            s_drift.Record(lateness.TotalSeconds, new(ModeMetrics.ServiceTag, service), new(ModeMetrics.TimerTag, timer));
+            s_drift.Record(lateness.TotalSeconds, new(ModeMetrics.ServiceTag, service.Label), new(ModeMetrics.TimerTag, timer));
         }
     }
 
-    public static void Overlap(string service, string timer)
+    public static void Overlap(IService service, string timer)
     {
         if (s_overlaps.Enabled)
         {
-            s_overlaps.Add(1, new(ModeMetrics.ServiceTag, service), new(ModeMetrics.TimerTag, timer));
+            s_overlaps.Add(1, new(ModeMetrics.ServiceTag, service.Label), new(ModeMetrics.TimerTag, timer));
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class DependencyGraph
         _vertices.SelectMany(v => _edges[v].Select(to => (v, to)));
 
     /// <summary>Adds a vertex; no-op if present.</summary>
-    public void AddVertex(IService service)
+    internal void AddVertex(IService service)
     {
         ArgumentNullException.ThrowIfNull(service);
         if (!_edges.ContainsKey(service))
@@ -34,7 +34,7 @@ public sealed class DependencyGraph
     }
 
     /// <summary>Adds the edge "<paramref name="from"/> depends on <paramref name="to"/>", adding missing vertices.</summary>
-    public void AddEdge(IService from, IService to)
+    internal void AddEdge(IService from, IService to)
     {
         AddVertex(from);
         AddVertex(to);
@@ -46,10 +46,13 @@ public sealed class DependencyGraph
     }
 
     /// <summary>The services <paramref name="service"/> depends on directly.</summary>
+    /// <param name="service">A vertex.</param>
+    /// <returns>Its direct dependencies, in insertion order (empty for an unknown service).</returns>
     public IReadOnlyList<IService> DependenciesOf(IService service) =>
         _edges.TryGetValue(service, out var targets) ? targets : [];
 
     /// <summary>Writes the graph in Graphviz DOT, with labels escaped so any label yields a valid file.</summary>
+    /// <param name="writer">Where the DOT text goes.</param>
     public void ToDot(TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -89,6 +92,7 @@ public sealed class DependencyGraph
     }
 
     /// <summary>The DOT text of the graph.</summary>
+    /// <returns>The graph in Graphviz DOT.</returns>
     public string ToDot()
     {
         using var writer = new StringWriter();

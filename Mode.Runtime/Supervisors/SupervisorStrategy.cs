@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Logging;
+
+using Mode.Logging;
 
 namespace Mode;
 
@@ -69,6 +70,7 @@ public abstract class SupervisorStrategy : Service, ISupervisor
 
     /// <summary>Supervises <paramref name="service"/>; if the supervisor runs, the service starts at once.</summary>
     /// <exception cref="InvalidOperationException">The service already has another supervisor.</exception>
+    /// <param name="service">The service to supervise.</param>
     public void Add(IService service)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -93,6 +95,8 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     }
 
     /// <summary>Replaces the service at <paramref name="index"/> with <paramref name="service"/> (Mode's <c>insert</c>).</summary>
+    /// <param name="index">The position to replace; at or past the end, the service is added.</param>
+    /// <param name="service">The new service.</param>
     public void Insert(int index, IService service)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -127,31 +131,33 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     /// <see cref="MaxRestarts"/>. Logs "Restarting dead …! Last crash reason: …".
     /// </summary>
     /// <returns><see langword="false"/> when the limit was exceeded and the supervisor crashed.</returns>
+    /// <param name="service">The crashed service.</param>
+    /// <param name="cancellationToken">Cancelled when the supervisor stops.</param>
     protected async Task<bool> RestartServiceAsync(IService service, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
         if (!TryCountRestart())
         {
-            Log.LogWarning("Max restarts exceeded: more than {MaxRestarts} restarts within {Over}", MaxRestarts, Over);
+            ServiceLog.MaxRestartsExceeded(Log, MaxRestarts, Over);
             Crash(new MaxRestartsExceededException(Label, MaxRestarts, Over, service.CrashReason));
             return false;
         }
 
-        Log.LogInformation("Restarting dead {Service}! Last crash reason: {Reason}", service.Label, DescribeReason(service.CrashReason));
+        ServiceLog.RestartingDeadService(Log, service.Label, DescribeReason(service.CrashReason));
         TotalRestarts++;
         try
         {
             if (_replacement is null)
             {
-                await service.RestartAsync(cancellationToken).ConfigureAwait(false);
+                await service.RestartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
                 return true;
             }
 
             var index = IndexOf(service);
-            await service.StopAsync(cancellationToken).ConfigureAwait(false);
-            var replacement = await _replacement(service, index).ConfigureAwait(false);
+            await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            var replacement = await _replacement(service, index).ConfigureAwait(ContinueOnCapturedContext);
             Insert(index, replacement);
-            await replacement.MaybeStartAsync(cancellationToken).ConfigureAwait(false);
+            await replacement.MaybeStartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         }
         catch (Exception ex) when (!ShouldStop)
         {
@@ -164,6 +170,9 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     }
 
     /// <summary>Stops every supervised service (in reverse order), logging failures.</summary>
+    /// <param name="services">The services, in supervision order.</param>
+    /// <param name="cancellationToken">Passed to each stop.</param>
+    /// <returns>A task that completes when every one has stopped.</returns>
     protected async Task StopServicesAsync(IEnumerable<IService> services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -171,11 +180,11 @@ public abstract class SupervisorStrategy : Service, ISupervisor
         {
             try
             {
-                await service.StopAsync(cancellationToken).ConfigureAwait(false);
+                await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
             }
             catch (Exception ex)
             {
-                Log.LogError(ex, "Error while stopping {Service}", service.Label);
+                ServiceLog.SupervisedStopFailed(Log, ex, service.Label);
             }
         }
     }
@@ -191,10 +200,10 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     {
         while (!ShouldStop)
         {
-            await _wakeup.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _wakeup.WaitAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
             while (_wakeup.CurrentCount > 0)
             {
-                await _wakeup.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await _wakeup.WaitAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
             }
 
             if (ShouldStop)
@@ -205,7 +214,7 @@ public abstract class SupervisorStrategy : Service, ISupervisor
             var crashed = Services.Where(static s => s.IsStarted && s.IsCrashed).ToArray();
             if (crashed.Length > 0)
             {
-                await RestartServicesAsync(crashed, cancellationToken).ConfigureAwait(false);
+                await RestartServicesAsync(crashed, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
             }
         }
     }

@@ -1,9 +1,10 @@
-using Microsoft.Extensions.Logging;
+
+using Mode.Logging;
 
 namespace Mode;
 
 /// <summary>Restarts each crashed service on its own; the others keep running (OTP's <c>one_for_one</c>).</summary>
-public class OneForOneSupervisor(
+public sealed class OneForOneSupervisor(
     IEnumerable<IService>? services = null,
     int maxRestarts = 100,
     TimeSpan? over = null,
@@ -16,7 +17,7 @@ public class OneForOneSupervisor(
         ArgumentNullException.ThrowIfNull(crashed);
         foreach (var service in crashed)
         {
-            if (!await RestartServiceAsync(service, cancellationToken).ConfigureAwait(false))
+            if (!await RestartServiceAsync(service, cancellationToken).ConfigureAwait(ContinueOnCapturedContext))
             {
                 return;
             }
@@ -28,7 +29,7 @@ public class OneForOneSupervisor(
 /// When one service crashes, stops all of them (in reverse order) and restarts all of them in order
 /// (OTP's <c>one_for_all</c>).
 /// </summary>
-public class OneForAllSupervisor(
+public sealed class OneForAllSupervisor(
     IEnumerable<IService>? services = null,
     int maxRestarts = 100,
     TimeSpan? over = null,
@@ -39,10 +40,10 @@ public class OneForAllSupervisor(
     protected override async Task RestartServicesAsync(IReadOnlyList<IService> crashed, CancellationToken cancellationToken)
     {
         var all = Services;
-        await StopServicesAsync(all, cancellationToken).ConfigureAwait(false);
+        await StopServicesAsync(all, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         foreach (var service in all)
         {
-            if (!await RestartServiceAsync(service, cancellationToken).ConfigureAwait(false))
+            if (!await RestartServiceAsync(service, cancellationToken).ConfigureAwait(ContinueOnCapturedContext))
             {
                 return;
             }
@@ -51,7 +52,7 @@ public class OneForAllSupervisor(
 }
 
 /// <summary>Gives up on crashed services: logs it (critical) and stops them; nothing is restarted.</summary>
-public class ForfeitOneForOneSupervisor(
+public sealed class ForfeitOneForOneSupervisor(
     IEnumerable<IService>? services = null,
     int maxRestarts = 100,
     TimeSpan? over = null,
@@ -63,8 +64,8 @@ public class ForfeitOneForOneSupervisor(
     {
         ArgumentNullException.ThrowIfNull(crashed);
         var pending = crashed.Where(static s => s.State != ServiceState.Shutdown || s.IsCrashed).ToArray();
-        Log.LogCritical("Giving up on crashed services: {Services}", string.Join(", ", pending.Select(static s => s.Label)));
-        await StopServicesAsync(pending, cancellationToken).ConfigureAwait(false);
+        ServiceLog.GivingUp(Log, string.Join(", ", pending.Select(static s => s.Label)));
+        await StopServicesAsync(pending, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         foreach (var service in pending)
         {
             Discard(service);
@@ -73,7 +74,7 @@ public class ForfeitOneForOneSupervisor(
 }
 
 /// <summary>When one service crashes, gives up on all of them: logs it (critical) and stops them all.</summary>
-public class ForfeitOneForAllSupervisor(
+public sealed class ForfeitOneForAllSupervisor(
     IEnumerable<IService>? services = null,
     int maxRestarts = 100,
     TimeSpan? over = null,
@@ -84,9 +85,9 @@ public class ForfeitOneForAllSupervisor(
     protected override async Task RestartServicesAsync(IReadOnlyList<IService> crashed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(crashed);
-        Log.LogCritical("Giving up on crashed services: {Services}", string.Join(", ", crashed.Select(static s => s.Label)));
+        ServiceLog.GivingUp(Log, string.Join(", ", crashed.Select(static s => s.Label)));
         var all = Services;
-        await StopServicesAsync(all, cancellationToken).ConfigureAwait(false);
+        await StopServicesAsync(all, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         foreach (var service in all)
         {
             Discard(service);
@@ -99,7 +100,7 @@ public class ForfeitOneForAllSupervisor(
 /// so a Worker stops everything and the process exits 1 (Mode's documented intent; there the process
 /// hung, Faust #301).
 /// </summary>
-public class CrashingSupervisor(
+public sealed class CrashingSupervisor(
     IEnumerable<IService>? services = null,
     int maxRestarts = 100,
     TimeSpan? over = null,

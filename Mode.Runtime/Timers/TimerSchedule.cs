@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Mode.Background;
 using Mode.Diagnostics;
+using Mode.Logging;
 
 namespace Mode;
 
@@ -10,31 +12,24 @@ namespace Mode;
 /// </summary>
 public sealed class TimerSchedule
 {
-    private readonly TimeProvider _clock;
-    private readonly ILogger _log;
-    private readonly TimeSpan _driftThreshold;
-    private readonly string _service;
+    private readonly Service _owner;
+    private readonly TimerWork _timer;
     private long _epoch;
     private long _next;
     private TimeSpan _wokeAt;
 
-    internal TimerSchedule(TimeProvider clock, ILogger log, string service, string name, TimeSpan interval, TimeSpan maxDriftCorrection)
+    /// <summary>Creates the schedule of one run of <paramref name="timer"/> on <paramref name="owner"/>'s clock.</summary>
+    internal TimerSchedule(Service owner, TimerWork timer)
     {
-        _clock = clock;
-        _service = service;
-        _log = log;
-        Name = name;
-        Interval = interval;
-        // Mode's max_drift = min(0.3·interval, 1.2 s); a lateness under MaxDriftCorrection is never drift.
-        var modeMaxDrift = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * 0.3), TimeSpan.FromSeconds(1.2).Ticks));
-        _driftThreshold = modeMaxDrift > maxDriftCorrection ? modeMaxDrift : maxDriftCorrection;
+        _owner = owner;
+        _timer = timer;
     }
 
     /// <summary>The timer's name.</summary>
-    public string Name { get; }
+    public string Name => _timer.Name;
 
     /// <summary>The interval between ticks.</summary>
-    public TimeSpan Interval { get; }
+    public TimeSpan Interval => _timer.Interval;
 
     /// <summary>How many ticks ran.</summary>
     public long Ticks { get; private set; }
@@ -51,24 +46,13 @@ public sealed class TimerSchedule
     /// <summary>The largest lateness of a wake-up seen so far.</summary>
     public TimeSpan MaxLateness { get; private set; }
 
-    internal TimeSpan Elapsed => _clock.GetElapsedTime(_epoch);
+    internal TimeSpan Elapsed => _owner.TimeProvider.GetElapsedTime(_epoch);
 
     private TimeSpan NextDeadline => TimeSpan.FromTicks(checked(Interval.Ticks * _next));
 
-    internal static TimeSpan ValidateInterval(double seconds, string paramName)
-    {
-        if (!double.IsFinite(seconds) || seconds <= 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
-        {
-            throw new ArgumentOutOfRangeException(paramName, seconds, "A timer interval must be a finite number of seconds greater than zero.");
-        }
-
-        var interval = TimeSpan.FromTicks(Math.Max(1, (long)Math.Round(seconds * TimeSpan.TicksPerSecond)));
-        return interval;
-    }
-
     internal void Start()
     {
-        _epoch = _clock.GetTimestamp();
+        _epoch = _owner.TimeProvider.GetTimestamp();
         _next = 1;
     }
 
@@ -90,16 +74,12 @@ public sealed class TimerSchedule
             MaxLateness = lateness;
         }
 
-        ModeInstruments.Tick(_service, Name, lateness);
+        ModeInstruments.Tick(_owner, Name, lateness);
 
-        if (lateness >= _driftThreshold)
+        if (lateness >= _timer.DriftThreshold)
         {
             Drifts++;
-            var level = Interval >= TimeSpan.FromSeconds(1) ? LogLevel.Information : LogLevel.Debug;
-            if (_log.IsEnabled(level))
-            {
-                _log.Log(level, "Timer {Timer} woke up too late, with a drift of +{Drift} interval={Interval}", Name, lateness, Interval);
-            }
+            ServiceLog.TimerDrift(_owner.Logger, Interval >= TimeSpan.FromSeconds(1) ? LogLevel.Information : LogLevel.Debug, Name, lateness, Interval);
         }
 
         return slept;
@@ -112,11 +92,8 @@ public sealed class TimerSchedule
         if (runtime > Interval)
         {
             Overlaps++;
-            ModeInstruments.Overlap(_service, Name);
-            if (_log.IsEnabled(LogLevel.Warning))
-            {
-                _log.LogWarning("Timer {Timer} is overlapping (interval={Interval} runtime={Runtime})", Name, Interval, runtime);
-            }
+            ModeInstruments.Overlap(_owner, Name);
+            ServiceLog.TimerOverlapping(_owner.Logger, Name, Interval, runtime);
         }
 
         _next++;

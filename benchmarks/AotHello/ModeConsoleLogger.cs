@@ -1,10 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Mode.Logging;
 
 /// <summary>
 /// Writes Mode's log format, <c>[2026-11-21 15:47:12,159: INFO]: [^--Label]: message</c>, taking the
-/// prefix from the <see cref="ServiceLogScope"/> every service line is written in.
+/// prefix from the scope the line is written in (every service line is written inside a
+/// <c>Mode.Logging.ServiceLogScope</c>, whose <c>ToString()</c> is the prefix). It needs nothing from
+/// Mode, so AotLogFloor compiles the same file.
 /// </summary>
 internal sealed class ModeConsoleLoggerProvider(TextWriter output) : ILoggerProvider
 {
@@ -40,17 +41,12 @@ internal sealed class ModeConsoleLoggerProvider(TextWriter output) : ILoggerProv
     private sealed class Logger(ModeConsoleLoggerProvider provider) : ILogger
     {
         [ThreadStatic]
-        private static ServiceLogScope? t_scope;
+        private static object? t_scope;
 
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull
         {
-            if (state is not ServiceLogScope scope)
-            {
-                return null;
-            }
-
             var previous = t_scope;
-            t_scope = scope;
+            t_scope = state;
             return new Restore(previous);
         }
 
@@ -60,12 +56,12 @@ internal sealed class ModeConsoleLoggerProvider(TextWriter output) : ILoggerProv
         {
             if (IsEnabled(logLevel))
             {
-                var prefix = t_scope is { } scope ? scope.Prefix + ": " : "";
+                var prefix = t_scope is { } scope ? scope + ": " : "";
                 provider.Write(logLevel, prefix, formatter(state, exception), exception);
             }
         }
 
-        private sealed class Restore(ServiceLogScope? previous) : IDisposable
+        private sealed class Restore(object? previous) : IDisposable
         {
             public void Dispose() => t_scope = previous;
         }

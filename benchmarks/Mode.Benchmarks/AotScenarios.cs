@@ -5,11 +5,13 @@ namespace Mode.Benchmarks;
 
 /// <summary>
 /// NativeAOT: size and exec→exit of a one-service Mode app against a bare console app and a Generic
-/// Host app, all three published by <c>benchmarks/aot.sh</c> (net9.0).
+/// Host app, and against the floor of any app that logs through an <c>ILogger</c> (AotLogFloor), all
+/// published by <c>benchmarks/aot.sh</c> (net10.0).
 /// </summary>
 internal static class AotScenarios
 {
-    private static readonly string[] s_apps = ["AotHello", "AotBare", "AotHost"];
+    // The order of the binaries, sizes and times below.
+    private static readonly string[] s_apps = ["AotHello", "AotBare", "AotHost", "AotLogFloor"];
 
     public static async Task<IEnumerable<Row>> RunAsync(RunOptions options)
     {
@@ -25,7 +27,7 @@ internal static class AotScenarios
         {
             return
             [
-                new Row("NativeAOT one-service worker: size", "", "not published", "", "", "run the full benchmark or benchmarks/aot.sh first", "≤ 1.4× bare; ≥ 1.8× smaller than Host", "n/a"),
+                new Row("NativeAOT one-service worker: size", "", "not published", "", "", "run the full benchmark or benchmarks/aot.sh first", SizeTarget, "n/a"),
             ];
         }
 
@@ -36,7 +38,7 @@ internal static class AotScenarios
             throw new InvalidOperationException("AotHello did not log in Mode's format: " + output);
         }
 
-        // Exec→exit, alternating the three so that load changes hit them alike.
+        // Exec→exit, alternating the four so that load changes hit them alike.
         var runs = options.Mode == "full" ? 40 : 15;
         var times = s_apps.Select(_ => new List<double>()).ToArray();
         for (var r = 0; r < runs + 3; r++)
@@ -53,33 +55,38 @@ internal static class AotScenarios
             }
         }
 
-        var (mode, bare, host) = (Median(times[0]), Median(times[1]), Median(times[2]));
+        var (mode, bare, host, floor) = (Median(times[0]), Median(times[1]), Median(times[2]), Median(times[3]));
         var sizeRatio = sizes[0] / sizes[1];
+        var sizeVsFloor = sizes[0] / sizes[3];
         var sizeVsHost = sizes[2] / sizes[0];
         var timeRatio = mode / bare;
         var timeVsHost = host / mode;
         return
         [
             new Row(
-                "NativeAOT one-service worker (net9.0, linux-x64): binary size",
+                "NativeAOT one-service worker (net10.0, linux-x64): binary size",
                 "",
                 MiB(sizes[0]),
                 MiB(sizes[1]),
                 MiB(sizes[2]),
-                $"{Times(sizeRatio)} bare; {Times(sizeVsHost)} smaller than Host",
-                "≤ 1.4× bare; ≥ 1.8× smaller than Host (bar: ≤ 1.5× bare, ≥ 1.6× smaller than Host)",
-                YesNo(sizeRatio <= 1.4 && sizeVsHost >= 1.8, sizeRatio <= 1.5 && sizeVsHost >= 1.6)),
+                $"{Times(sizeRatio)} bare; {Times(sizeVsFloor)} the ILogger floor ({MiB(sizes[3])} = {Times(sizes[3] / sizes[1])} bare); {Times(sizeVsHost)} smaller than Host",
+                SizeTarget,
+                YesNo(sizeRatio <= 1.3, sizeVsFloor <= 1.15 && sizeVsHost >= 1.5)),
             new Row(
                 "NativeAOT one-service worker: exec→exit (median of " + runs + ")",
                 "",
                 Ms(mode),
                 Ms(bare),
                 Ms(host),
-                $"{Times(timeRatio)} bare; {Times(timeVsHost)} faster than Host",
-                "≤ 2× bare; ≥ 1.8× faster than Host",
-                YesNo(timeRatio <= 2 && timeVsHost >= 1.8)),
+                $"{Times(timeRatio)} bare; {Times(timeVsHost)} faster than Host; the ILogger floor {Ms(floor)}",
+                "≤ 1.5× bare; ≥ 1.8× faster than Host",
+                YesNo(timeRatio <= 1.5 && timeVsHost >= 1.8)),
         ];
     }
+
+    // The target is against the bare app, which logs nothing; the ILogger floor alone is
+    // above it (docs/performance.md), so the bar is what Mode adds to that floor.
+    private const string SizeTarget = "≤ 1.3× bare (bar: ≤ 1.15× the ILogger floor, ≥ 1.5× smaller than Host)";
 
     private static async Task<string> RunOnceAsync(string binary)
     {

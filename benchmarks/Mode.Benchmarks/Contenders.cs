@@ -116,7 +116,7 @@ internal sealed class BareSleeper : IPlain
 /// <summary>
 /// <see cref="BareSleeper"/> whose loop begins after one hop to the thread pool
 /// (<c>await Task.Yield()</c>), as Mode's background work must: Mode starts tasks when the starting
-/// code yields, never inside <c>StartAsync</c> (DESIGN.md §3). It calibrates what the hop costs.
+/// code yields, never inside <c>StartAsync</c> (docs/architecture.md, "The lifecycle"). It calibrates what the hop costs.
 /// </summary>
 internal sealed class BareHopSleeper : IPlain
 {

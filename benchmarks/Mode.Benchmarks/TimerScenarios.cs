@@ -83,9 +83,9 @@ internal static class TimerScenarios
 
     /// <summary>
     /// Tick k is compared with its deadline start + j·interval. For <see cref="PeriodicTimer"/>, which
-    /// fires missed periods at once, j = k + 1. Mode skips the deadlines a tick overran (DESIGN.md §3:
-    /// no bursts), so after a tick that ended past its successor's deadline, j resumes at the next
-    /// deadline still ahead, as <c>TimerSchedule</c> does.
+    /// fires missed periods at once, j = k + 1. Mode skips the deadlines a tick overran (no bursts;
+    /// README, "Differences from Python Mode"), so after a tick that ended past its successor's
+    /// deadline, j resumes at the next deadline still ahead, as <c>TimerSchedule</c> does.
     /// </summary>
     private static Stats Analyse(long start, IReadOnlyList<long> ticks, TimeSpan duration, bool skipsLikeMode)
     {

@@ -1,51 +1,53 @@
-using System.Net;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Samples;
 
 namespace HostedWorker;
 
 /// <summary>
-/// Serves <c>GET /healthz</c> on loopback with <see cref="HttpListener"/> (no ASP.NET Core needed):
-/// 200 when the report is Healthy or Degraded, 503 when Unhealthy, as ASP.NET Core's health check
-/// middleware maps them; the body lists each check and the state of every service.
+/// Serves <c>GET /healthz</c> on loopback with the samples' small <see cref="HttpServer"/> (no ASP.NET
+/// Core needed): 200 when the report is Healthy or Degraded, 503 when Unhealthy, as ASP.NET Core's
+/// health check middleware maps them; the body lists each check and the state of every service.
 /// </summary>
+/// <remarks>
+/// The host stops it first (hosted services stop in reverse order): it stops accepting, answers the
+/// requests in flight within <see cref="DrainTimeout"/>, then resets the rest — a probe gets a real
+/// report or a connection error, never a wrong answer (see <see cref="HttpServer"/>).
+/// </remarks>
 internal sealed partial class HealthEndpoint(HealthCheckService health, IConfiguration configuration, ILogger<HealthEndpoint> log)
     : BackgroundService
 {
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var prefix = configuration["health-url"] ?? "http://127.0.0.1:5080/";
-        using var listener = new HttpListener();
-        listener.Prefixes.Add(prefix);
-        listener.Start();
-        LogListening(log, prefix + "healthz");
-        using var stop = stoppingToken.Register(listener.Stop);
-        while (!stoppingToken.IsCancellationRequested)
+        using var server = new HttpServer(Settings.HealthEndpoint(configuration), RespondAsync);
+        server.Start();
+        LogListening(log, Settings.HealthUrl(configuration) + "healthz");
+        try
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException && stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host is stopping.
+        }
 
-            await RespondAsync(context, stoppingToken);
+        var left = await server.DrainAsync(DrainTimeout);
+        if (left > 0)
+        {
+            LogDrainTimedOut(log, left, DrainTimeout.TotalSeconds);
         }
     }
 
-    private async Task RespondAsync(HttpListenerContext context, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponse> RespondAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        using var response = context.Response;
-        if (context.Request.Url?.AbsolutePath != "/healthz")
+        if (request.Path != "/healthz")
         {
-            response.StatusCode = 404;
-            return;
+            return new(404, "text/plain; charset=utf-8", "Not found\n");
         }
 
         var report = await health.CheckHealthAsync(cancellationToken);
@@ -59,13 +61,12 @@ internal sealed partial class HealthEndpoint(HealthCheckService health, IConfigu
             }
         }
 
-        var bytes = Encoding.UTF8.GetBytes(body.ToString());
-        response.StatusCode = report.Status == HealthStatus.Unhealthy ? 503 : 200;
-        response.ContentType = "text/plain; charset=utf-8";
-        response.ContentLength64 = bytes.Length;
-        await response.OutputStream.WriteAsync(bytes, cancellationToken);
+        return new(report.Status == HealthStatus.Unhealthy ? 503 : 200, "text/plain; charset=utf-8", body.ToString());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoint: {Url}")]
     private static partial void LogListening(ILogger logger, string url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} health requests still running after {Seconds} s: resetting their connections")]
+    private static partial void LogDrainTimedOut(ILogger logger, int count, double seconds);
 }

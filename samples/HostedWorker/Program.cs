@@ -12,10 +12,17 @@ using Mode.Hosting;
 //   dotnet run --project samples/HostedWorker -- --crash-after 3     # exits 1 after ~3 s
 //   dotnet run --project samples/HostedWorker -- --health-url http://127.0.0.1:5081/
 var builder = Host.CreateApplicationBuilder(args);
+if (Settings.Check(builder.Configuration) is { } error)
+{
+    // A bad value is a usage error before anything starts, as for the tutorial's Worker.
+    Console.Error.Write($"HostedWorker: error: {error}\n\n{Settings.Usage}");
+    return 2;
+}
+
 builder.Services.AddModeService<App>();
 builder.Services.AddHealthChecks().AddModeHealthCheck(tags: ["live", "ready"]);
 builder.Services.AddHostedService<HealthEndpoint>();
 
-// Main returns no value, so the process exits with Environment.ExitCode, which Mode.Hosting sets to 1
-// when the tree crashes.
+// Mode.Hosting sets Environment.ExitCode to 1 when the tree crashes.
 await builder.Build().RunAsync();
+return Environment.ExitCode;

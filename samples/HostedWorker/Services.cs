@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Mode;
@@ -19,10 +18,8 @@ public sealed partial class App : Service
     /// <summary>Created by the container; <c>--crash-after SECONDS</c> makes the tree crash, to show the exit code.</summary>
     public App(IConfiguration configuration)
     {
-        if (double.TryParse(configuration["crash-after"], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-        {
-            _crashAfter = TimeSpan.FromSeconds(seconds);
-        }
+        // Checked before the host starts (Settings.Check), so it parses here.
+        _crashAfter = Settings.CrashAfter(configuration);
     }
 
     protected override ValueTask OnStartAsync(CancellationToken cancellationToken)

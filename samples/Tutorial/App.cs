@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Mode;
 
 namespace Tutorial;
@@ -70,8 +72,8 @@ public sealed class App : ServiceProxy
     /// <summary>The web server's port (<c>--port</c>).</summary>
     public int WebPort { get; set; } = 8000;
 
-    /// <summary>The address both servers listen on (<c>--bind</c>), as an HttpListener host.</summary>
-    public string WebBind { get; set; } = "127.0.0.1";
+    /// <summary>The address both servers listen on (<c>--bind</c>).</summary>
+    public IPAddress WebBind { get; set; } = IPAddress.Loopback;
 
     /// <summary>The WebSocket echo server's port (<c>--websocket-port</c>).</summary>
     public int WebsocketPort { get; set; } = 8001;
@@ -89,7 +91,11 @@ public sealed class App : ServiceProxy
     /// <summary>UserCache, or the supervisor around it.</summary>
     internal IService UserCacheNode => _userCacheNode.Value;
 
-    internal string WebHost => WebBind == "+" ? "localhost" : WebBind;
+    /// <summary>The address for the "App is running" line's URLs.</summary>
+    internal string WebHost =>
+        WebBind.Equals(IPAddress.Any) || WebBind.Equals(IPAddress.IPv6Any) ? "localhost"
+        : WebBind.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{WebBind}]"
+        : WebBind.ToString();
 
     public Websockets Websockets => _websockets.Value;
 

@@ -13,7 +13,7 @@ var worker = new Worker(app, new WorkerOptions { LogLevel = LogLevel.Information
 
 // The tutorial's own options, next to the Worker's --loglevel, --logfile, --quiet, --debug.
 worker.CommandLine.AddOption("--port", "PORT", "web server port (default 8000)", v => app.WebPort = Arguments.Port(v), "-p");
-worker.CommandLine.AddOption("--bind", "HOST", "address to serve on (default 127.0.0.1; 0.0.0.0 for all)", v => app.WebBind = Arguments.Host(v));
+worker.CommandLine.AddOption("--bind", "HOST", "address to serve on (default 127.0.0.1; 0.0.0.0 for all)", v => app.WebBind = Arguments.BindAddress(v));
 worker.CommandLine.AddOption("--websocket-port", "PORT", "WebSocket echo server port (default 8001)", v => app.WebsocketPort = Arguments.Port(v));
 worker.CommandLine.AddOption("--graph", "FILE", "write the service graph at start: FILE.dot (Graphviz) or FILE.mmd (Mermaid)", v => app.GraphFile = Arguments.GraphFile(v));
 

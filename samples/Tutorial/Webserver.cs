@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Mode;
+using Samples;
 
 namespace Tutorial;
 
@@ -11,98 +11,69 @@ namespace Tutorial;
 /// hook, the accept loop and every request handler run on this service's own thread (the answer says
 /// which thread), so the handlers need no locks.
 /// </summary>
-public sealed class Webserver(int port, string bind, UserCache users) : ServiceThread
+/// <remarks>
+/// Stopping never answers wrongly: the server stops accepting (new connections are refused, idle
+/// keep-alive connections closed), the requests it is already receiving get their real answer with
+/// <c>Connection: close</c> within <see cref="DrainTimeout"/>, and only then is the rest reset — a
+/// client gets the right answer or a connection error, nothing else (see <see cref="HttpServer"/>).
+/// </remarks>
+public sealed class Webserver(int port, IPAddress bind, UserCache users) : ServiceThread
 {
-    private readonly HashSet<Task> _handlers = [];
-    private readonly CancellationTokenSource _shutdown = new();
-    private HttpListener? _server;
-    private Task? _serving;
+    private HttpServer? _server;
 
     public int Port => port;
 
+    /// <summary>How long the stop waits for requests in flight before resetting their connections.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
     {
-        // We are on this service's thread; awaits below come back to it.
-        var server = new HttpListener();
-        server.Prefixes.Add($"http://{bind}:{port}/");
+        // We are on this service's thread; the server's loops and handlers come back to it.
+        var server = new HttpServer(new IPEndPoint(bind, port), RespondAsync);
         server.Start();
         _server = server;
-        _serving = AddFuture(ServeAsync(server), "Webserver.serve");
+        AddFuture(server.Serving, "Webserver.serve");
         Log.LogInformation("Serving on port {Port}", port);
         return default;
     }
 
     protected override async ValueTask OnThreadStopAsync(CancellationToken cancellationToken)
     {
+        if (_server is not { } server)
+        {
+            return;
+        }
+
         Log.LogInformation("Closing server");
-        _server?.Stop();
+        server.StopAccepting();
         Log.LogInformation("Waiting for server to close handle");
-        if (_serving is not null)
-        {
-            await _serving;
-        }
-
-        Log.LogInformation("Shutting down web application");
-        await _shutdown.CancelAsync();
+        await server.Serving;
+        Log.LogInformation("Shutting down web application"); // the seed's app.shutdown(): nothing long-lived to end here
         Log.LogInformation("Waiting for handler to shut down");
-        await Task.WhenAll(_handlers);
+        var left = await server.DrainAsync(DrainTimeout);
+        if (left > 0)
+        {
+            Log.LogWarning("{Count} requests still running after {Seconds} s: resetting their connections", left, DrainTimeout.TotalSeconds);
+        }
+
         Log.LogInformation("Cleanup");
-        _server?.Close();
-        _shutdown.Dispose();
+        server.Dispose();
     }
 
-    private async Task ServeAsync(HttpListener server)
+    private async ValueTask<HttpResponse> RespondAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        while (true)
+        var path = request.Path;
+        if (path == "/")
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await server.GetContextAsync();
-            }
-            catch (Exception ex) when (ShouldStop && ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            var handler = HandleAsync(context, _shutdown.Token);
-            _handlers.Add(handler);
-            _ = handler.ContinueWith(t => _handlers.Remove(t), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.FromCurrentSynchronizationContext());
+            return new(200, "text/plain; charset=utf-8", $"Hello from Mode for .NET: {Label} on thread {Environment.CurrentManagedThreadId.ToString(CultureInfo.InvariantCulture)}\n");
         }
-    }
 
-    private async Task HandleAsync(HttpListenerContext context, CancellationToken cancellationToken)
-    {
-        var response = context.Response;
-        try
+        if (path.StartsWith("/users/", StringComparison.Ordinal) && path.Length > "/users/".Length)
         {
-            var path = context.Request.Url?.AbsolutePath ?? "/";
-            string body;
-            if (path == "/")
-            {
-                body = $"Hello from Mode for .NET: {Label} on thread {Environment.CurrentManagedThreadId.ToString(CultureInfo.InvariantCulture)}\n";
-            }
-            else if (path.StartsWith("/users/", StringComparison.Ordinal) && path.Length > "/users/".Length)
-            {
-                var user = await users.LookupAsync(path["/users/".Length..], cancellationToken);
-                body = $"{{\"id\":\"{user.Id}\",\"name\":\"{user.Name}\"}}\n";
-                response.ContentType = "application/json";
-            }
-            else
-            {
-                response.StatusCode = 404;
-                body = "Not found\n";
-            }
+            var user = await users.LookupAsync(path["/users/".Length..], cancellationToken);
+            return new(200, "application/json", $"{{\"id\":\"{user.Id}\",\"name\":\"{user.Name}\"}}\n");
+        }
 
-            var bytes = Encoding.UTF8.GetBytes(body);
-            response.ContentLength64 = bytes.Length;
-            await response.OutputStream.WriteAsync(bytes, cancellationToken);
-            response.Close();
-        }
-        catch (Exception ex) when (ex is HttpListenerException or OperationCanceledException or ObjectDisposedException or IOException)
-        {
-            Log.LogDebug("Request ended: {Reason}", ex.Message);
-            response.Abort();
-        }
+        return new(404, "text/plain; charset=utf-8", "Not found\n");
     }
 }

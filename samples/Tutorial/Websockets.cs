@@ -2,29 +2,36 @@ using System.Net;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using Mode;
+using Samples;
 
 namespace Tutorial;
 
 /// <summary>
-/// The seed's first service: a WebSocket server (here an echo server on <see cref="HttpListener"/>,
-/// which works under NativeAOT and needs no ASP.NET Core).
+/// The seed's first service: a WebSocket server (here an echo server on the samples' small
+/// <see cref="HttpServer"/>, which works under NativeAOT and needs no ASP.NET Core).
 /// </summary>
-public sealed class Websockets(int port, string bind) : Service
+/// <remarks>
+/// On stop it stops accepting and ends every session (its token is cancelled): a client gets each
+/// echo or a closed connection, never a wrong answer; plain HTTP requests get a 400.
+/// </remarks>
+public sealed class Websockets(int port, IPAddress bind) : Service
 {
-    private HttpListener? _server;
+    private HttpServer? _server;
 
     public int Port => port;
 
     internal bool HangOnStop { get; init; }
 
+    /// <summary>How long the stop waits for sessions to end before resetting their connections.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
     {
         Console.WriteLine("STARTING WEBSOCKET SERVER");
-        var server = new HttpListener();
-        server.Prefixes.Add($"http://{bind}:{port}/");
+        var server = new HttpServer(new IPEndPoint(bind, port), static (_, _) => new(new HttpResponse(400, "text/plain; charset=utf-8", "WebSocket only\n")), EchoAsync);
         server.Start();
         _server = server;
-        AddFuture(ServeAsync(server, StoppingToken), "Websockets.serve");
+        AddFuture(server.Serving, "Websockets.serve");
         return default;
     }
 
@@ -36,42 +43,19 @@ public sealed class Websockets(int port, string bind) : Service
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }
 
-        // Ends the accept loop; open connections end with StoppingToken.
-        _server?.Close();
-    }
-
-    private async Task ServeAsync(HttpListener server, CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
+        if (_server is { } server)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await server.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ShouldStop && ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            if (!context.Request.IsWebSocketRequest)
-            {
-                context.Response.StatusCode = 400;
-                context.Response.Close();
-                continue;
-            }
-
-            _ = AddFuture(EchoAsync(context, stopping), "Websockets.echo");
+            // Ends the accept loop and the sessions; what is still open after the drain is reset.
+            await server.DrainAsync(DrainTimeout).ConfigureAwait(false);
+            server.Dispose();
         }
     }
 
-    private async Task EchoAsync(HttpListenerContext context, CancellationToken stopping)
+    private async Task EchoAsync(WebSocket socket, CancellationToken stopping)
     {
+        var buffer = new byte[4096];
         try
         {
-            var accepted = await context.AcceptWebSocketAsync(subProtocol: null).ConfigureAwait(false);
-            using var socket = accepted.WebSocket;
-            var buffer = new byte[4096];
             while (true)
             {
                 var received = await socket.ReceiveAsync(buffer, stopping).ConfigureAwait(false);
@@ -84,7 +68,7 @@ public sealed class Websockets(int port, string bind) : Service
                 await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, stopping).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or HttpListenerException or OperationCanceledException)
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException)
         {
             // A client that goes away, or the stop: not a crash of the server.
             Log.LogDebug("WebSocket connection ended: {Reason}", ex.Message);

@@ -4,14 +4,14 @@
 #   SIGINT -> the process has exited (graceful stop of the whole tree).
 # Usage: samples/Tutorial/measure.sh [command...]
 #   default command: the NativeAOT binary published by
-#   `dotnet publish samples/Tutorial -f net9.0 -c Release -r linux-x64`;
+#   `dotnet publish samples/Tutorial -c Release`;
 #   e.g. `samples/Tutorial/measure.sh dotnet samples/Tutorial/bin/Release/net10.0/Tutorial.dll` for the JIT build.
 set -euo pipefail
 set -m # job control: a background job keeps SIGINT (without it bash starts it with SIGINT ignored)
 cd "$(dirname "$0")/../.."
 runs=${RUNS:-10}
 if [ $# -eq 0 ]; then
-  set -- samples/Tutorial/bin/Release/net9.0/linux-x64/publish/Tutorial
+  set -- samples/Tutorial/bin/Release/net10.0/linux-x64/publish/Tutorial
 fi
 [ -e "$1" ] || command -v "$1" >/dev/null || { echo "not found: $1 (publish first)" >&2; exit 1; }
 if [ -f "$1" ]; then echo "binary: $1 ($(stat -c %s "$1") bytes)"; fi

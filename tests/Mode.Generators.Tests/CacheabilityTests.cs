@@ -6,7 +6,7 @@ using static Microsoft.CodeAnalysis.IncrementalStepRunReason;
 namespace Mode.Generators.Tests;
 
 /// <summary>
-/// The pipeline is incremental (STYLE.md §7): an unrelated edit leaves every named step Cached or
+/// The pipeline is incremental: an unrelated edit leaves every named step Cached or
 /// Unchanged and every output Cached; a change that matters gives Modified; no step holds a Roslyn object.
 /// </summary>
 public sealed class CacheabilityTests

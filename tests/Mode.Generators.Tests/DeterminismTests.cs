@@ -3,7 +3,7 @@ using Mode.Generators.Tests.Infrastructure;
 
 namespace Mode.Generators.Tests;
 
-/// <summary>The same input always gives byte-identical output (STYLE.md §3.8).</summary>
+/// <summary>The same input always gives byte-identical output.</summary>
 public sealed class DeterminismTests
 {
     private const string Source = """

@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Net.WebSockets;
 using System.Text;
+using Mode.ShutdownLoad;
 
 namespace Mode.IntegrationTests;
 
@@ -197,6 +198,14 @@ public class TutorialTests
     [InlineData("--bogus", "error: unknown option '--bogus'")]
     [InlineData("--port=http", "error: invalid value 'http' for --port")]
     [InlineData("--graph=out.png", "error: invalid value 'out.png' for --graph")]
+    [InlineData("--bind=a b", "error: invalid value 'a b' for --bind: not an IP address or a host name")]
+    [InlineData("--bind=[::1", "error: invalid value '[::1' for --bind: not an IPv6 address in brackets")]
+    [InlineData("--bind=::1]", "error: invalid value '::1]' for --bind: not an IPv6 address in brackets")]
+    [InlineData("--bind=192.0.2.1", "error: invalid value '192.0.2.1' for --bind: cannot listen on 192.0.2.1")]
+    [InlineData("--bind=no-such-host.invalid", "error: invalid value 'no-such-host.invalid' for --bind: cannot resolve")]
+    [InlineData("--graph=/no-such-folder/graph.dot", "error: invalid value '/no-such-folder/graph.dot' for --graph: the folder '/no-such-folder' does not exist")]
+    [InlineData("--graph=/proc/graph.dot", "error: invalid value '/proc/graph.dot' for --graph: cannot write '/proc/graph.dot'")]
+    [InlineData("--graph=/tmp", "error: invalid value '/tmp' for --graph: the file name must end in .dot")]
     public async Task Tutorial_BadArguments_PrintUsageAndExitWith2(string argument, string error)
     {
         await using var process = TutorialProcess.Start(argument);
@@ -206,6 +215,41 @@ public class TutorialTests
         await process.WaitForLineAsync(error);
         await process.WaitForLineAsync("Usage: Tutorial [options]");
         Assert.Empty(process.Stdout);
+    }
+
+    [Fact]
+    public async Task Tutorial_BadArgumentAfterGoodOnes_StartsNothing()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "mode-graph-" + Guid.NewGuid().ToString("N") + ".dot");
+        await using var process = TutorialProcess.Start("--graph", path, "--port", "8080", "--bind", "a b");
+
+        Assert.Equal(2, await process.WaitForExitAsync());
+
+        await process.WaitForLineAsync("error: invalid value 'a b' for --bind");
+        Assert.Empty(process.Stdout);
+        Assert.False(File.Exists(path), "checking --graph must not leave the file behind");
+    }
+
+    [Fact]
+    public async Task Tutorial_StopUnderLoad_AnswersEveryRequestRightOrNotAtAll()
+    {
+        var (process, web, websocket) = await StartedAsync();
+        await using var _ = process;
+        await using var clients = new LoadClients(new Uri($"http://127.0.0.1:{web}"), new Uri($"ws://127.0.0.1:{websocket}/"), Endpoint.Tutorial);
+        clients.Start(httpClients: 16, websocketClients: 2);
+
+        // Every client has had a right answer: each holds a kept-alive connection, requests are in flight.
+        await clients.Loaded.WaitAsync(TutorialProcess.Timeout);
+        clients.MarkSignal();
+        process.Signal(TutorialProcess.SigTerm);
+
+        Assert.Equal(0, await process.WaitForExitAsync());
+        await clients.StopAsync().WaitAsync(TutorialProcess.Timeout);
+        var tally = clients.Tally;
+        Assert.True(tally.Count(Outcome.Wrong) == 0, $"Wrong answers while stopping: {tally}\n{string.Join("\n", tally.WrongSamples)}\nOutput:\n{process.Output}");
+        Assert.True(tally.Count(Outcome.Correct) > 0, tally.ToString());
+        Assert.DoesNotContain(process.LogMessages, static m => m.Contains("Error", StringComparison.Ordinal));
+        AssertInOrder(process.LogMessages, s_stopLines, process.Output);
     }
 
     [Fact]

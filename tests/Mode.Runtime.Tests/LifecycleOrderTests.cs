@@ -5,7 +5,7 @@ namespace Mode.Runtime.Tests;
 
 public class LifecycleOrderTests
 {
-    // ROOT -> [B -> [A1, A2], C], the tree research/mode-features.md §2-§3 observed.
+    // ROOT -> [B -> [A1, A2], C], the tree docs/mode-semantics.md walks through.
     private static (RecordingService Root, Recorder Recorder) Tree()
     {
         var recorder = new Recorder();

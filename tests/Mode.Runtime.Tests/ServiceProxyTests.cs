@@ -37,6 +37,23 @@ public class ServiceProxyTests
     }
 
     [Fact]
+    public void SupervisorInsert_ProxyReplacingAService_RealServiceInheritsTheSupervisorsSettings()
+    {
+        var clock = new ManualTimeProvider();
+        var logs = new CapturingLoggerFactory();
+        var supervisor = new OneForOneSupervisor([new ProbeService("Old", new ProbeLog())]) { TimeProvider = clock, LoggerFactory = logs };
+        var real = new ProbeService("Real", new ProbeLog());
+        var proxy = new LazyProxy(() => real);
+
+        // Insert replaces a child in place (ReplaceDependency): the same ambient settings as AddDependency.
+        supervisor.Insert(0, proxy);
+
+        Assert.Same(proxy, supervisor.Services[0]);
+        Assert.Same(clock, real.TimeProvider);
+        Assert.Same(logs, real.LoggerFactory);
+    }
+
+    [Fact]
     public async Task Lifecycle_IsForwardedToTheRealService()
     {
         var log = new ProbeLog();

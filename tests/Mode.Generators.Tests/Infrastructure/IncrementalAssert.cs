@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 
 namespace Mode.Generators.Tests.Infrastructure;
 
-/// <summary>Checks on the tracked steps of an incremental run (STYLE.md §7, cacheability).</summary>
+/// <summary>Checks on the tracked steps of an incremental run (cacheability).</summary>
 internal static class IncrementalAssert
 {
     private static readonly Type[] s_bannedTypes =

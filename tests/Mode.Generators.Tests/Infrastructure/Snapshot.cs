@@ -4,7 +4,7 @@ using Mode.Generators;
 namespace Mode.Generators.Tests.Infrastructure;
 
 /// <summary>
-/// Snapshot checks in Verify's conventions (STYLE.md §7): each generated file is compared with
+/// Snapshot checks in Verify's conventions: each generated file is compared with
 /// <c>Snapshots/&lt;TestClass&gt;.&lt;TestMethod&gt;#&lt;HintName&gt;.verified.cs</c> beside the test.
 /// On a mismatch the actual text goes to a <c>.received.cs</c> file and the test fails with the first
 /// differing line; with <c>MODE_ACCEPT_SNAPSHOTS=1</c> the actual text becomes the verified one.

@@ -1,3 +1,4 @@
+using Mode.Background;
 using Mode.TestKit;
 
 namespace Mode.Runtime.Tests.Generated;
@@ -18,24 +19,24 @@ public sealed class GeneratedWiringTests
         Assert.Equal(["_zeta", "Alpha"], wiring.Dependencies.Select(static d => d.Name));
         Assert.Equal(
             [
-                (BackgroundWorkKind.Task, "WiredService.LoopAsync"),
-                (BackgroundWorkKind.Timer, "wired.fast"),
-                (BackgroundWorkKind.Timer, "WiredService.Tick"),
-                (BackgroundWorkKind.Crontab, "WiredCronService.Report"),
+                ("task", "WiredService.LoopAsync"),
+                ("timer", "wired.fast"),
+                ("timer", "WiredService.Tick"),
+                ("cron", "WiredCronService.Report"),
             ],
-            wiring.Work.Select(static w => (w.Kind, w.Name)));
+            wiring.Work.Select(static w => (w switch { TaskWork => "task", TimerWork => "timer", CronWork => "cron", _ => "?" }, w.Name)));
 
-        var tick = wiring.Work.Single(static w => w.Name == "WiredService.Tick");
+        var tick = (TimerWork)wiring.Work.Single(static w => w.Name == "WiredService.Tick");
         Assert.Equal(TimeSpan.FromSeconds(10), tick.Interval);
         Assert.False(tick.ExecFirst);
         Assert.Equal(TimeSpan.FromSeconds(0.1), tick.MaxDriftCorrection);
 
-        var fast = wiring.Work.Single(static w => w.Name == "wired.fast");
+        var fast = (TimerWork)wiring.Work.Single(static w => w.Name == "wired.fast");
         Assert.Equal(TimeSpan.FromSeconds(1000), fast.Interval);
         Assert.True(fast.ExecFirst);
 
-        var cron = wiring.Work.Single(static w => w.Kind == BackgroundWorkKind.Crontab);
-        Assert.Equal("* * * * *", cron.CronExpression);
+        var cron = wiring.Work.OfType<CronWork>().Single();
+        Assert.Equal("* * * * *", cron.Expression);
         Assert.Equal("UTC", cron.TimeZone);
 
         Assert.Same(service.Alpha, wiring.Dependencies[1].Getter(service));

@@ -72,7 +72,7 @@ public sealed class Node
     public string Path => string.Join("/", Walk().Reverse().Select(static n => n.Data.ShortLabel));
 
     /// <summary>Creates a node for <paramref name="data"/> attached under this one.</summary>
-    public Node New(IService data)
+    internal Node New(IService data)
     {
         var child = new Node(data);
         child.Reattach(this);
@@ -81,7 +81,7 @@ public sealed class Node
 
     /// <summary>Moves this node under <paramref name="parent"/> (detaching it from its old parent).</summary>
     /// <exception cref="ArgumentException"><paramref name="parent"/> is this node or one of its descendants.</exception>
-    public void Reattach(Node parent)
+    internal void Reattach(Node parent)
     {
         ArgumentNullException.ThrowIfNull(parent);
         lock (s_treeLock)
@@ -109,7 +109,7 @@ public sealed class Node
     }
 
     /// <summary>Removes this node from <paramref name="parent"/>, making it a root. No-op if it is not attached there.</summary>
-    public void Detach(Node parent)
+    internal void Detach(Node parent)
     {
         ArgumentNullException.ThrowIfNull(parent);
         lock (s_treeLock)
@@ -125,6 +125,7 @@ public sealed class Node
     }
 
     /// <summary>This node, then each ancestor up to the root.</summary>
+    /// <returns>The nodes from this one up to the root.</returns>
     public IEnumerable<Node> Walk()
     {
         for (var node = this; node is not null; node = node.Parent)

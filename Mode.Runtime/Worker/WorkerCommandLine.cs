@@ -62,6 +62,8 @@ public sealed class WorkerCommandLine
     }
 
     /// <summary>Writes the usage text: the synopsis and one line per visible option.</summary>
+    /// <param name="writer">Where the text goes.</param>
+    /// <param name="programName">The name in the synopsis.</param>
     public void WriteUsage(TextWriter writer, string programName)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -165,7 +167,7 @@ public sealed class WorkerCommandLine
 
     /// <summary>Parses a log level name: Python's (<c>info</c>, <c>warning</c>, <c>critical</c>) or .NET's.</summary>
     /// <exception cref="FormatException">Not a level name.</exception>
-    public static LogLevel ParseLevel(string value)
+    internal static LogLevel ParseLevel(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         return value.Trim().ToLowerInvariant() switch

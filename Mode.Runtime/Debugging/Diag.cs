@@ -29,6 +29,8 @@ public sealed class Diag
     }
 
     /// <summary>Whether <paramref name="flag"/> is set.</summary>
+    /// <param name="flag">The flag.</param>
+    /// <returns><see langword="true"/> if it is set.</returns>
     public bool HasFlag(string flag)
     {
         lock (_lock)

@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
-using Microsoft.Extensions.Logging;
 using Mode.Logging;
 
 namespace Mode;
@@ -22,7 +19,7 @@ namespace Mode;
 /// depth below it (<c>[^-AppService]</c>). <see cref="Service.StartAsync"/> on a Worker runs the
 /// services without logging set-up or signal handling; <see cref="ExecuteAsync"/> does both.</para>
 /// </remarks>
-public class Worker : Service
+public partial class Worker : Service
 {
     private const int NoExitCode = int.MinValue;
 
@@ -88,63 +85,6 @@ public class Worker : Service
     /// </summary>
     public BlockingDetector? BlockingDetector { get; private set; }
 
-    /// <summary>How the process ends when a second signal forces it (tests replace it).</summary>
-    internal Action<int> ForceExit { get; set; } = Environment.Exit;
-
-    /// <summary>
-    /// Parses <paramref name="args"/>, then runs the services until they stop; returns the process
-    /// exit code. Blocks the calling thread (meant for <c>Main</c>); see
-    /// <see cref="ExecuteFromCommandLineAsync"/>.
-    /// </summary>
-    /// <param name="args">The arguments (default: the process's, without the program name).</param>
-    public int ExecuteFromCommandLine(string[]? args = null) =>
-        Task.Run(() => ExecuteFromCommandLineAsync(args)).GetAwaiter().GetResult();
-
-    /// <summary>
-    /// Parses <paramref name="args"/> (see <see cref="CommandLine"/>), then <see cref="ExecuteAsync"/>.
-    /// <c>--help</c> and <c>--version</c> print to standard output and return 0; an unknown or
-    /// malformed argument prints the error and the usage to standard error and returns 2.
-    /// </summary>
-    /// <param name="args">The arguments (default: the process's, without the program name).</param>
-    /// <param name="cancellationToken">Cancelling it stops the worker gracefully.</param>
-    /// <returns>The process exit code.</returns>
-    public async Task<int> ExecuteFromCommandLineAsync(string[]? args = null, CancellationToken cancellationToken = default)
-    {
-        args ??= Environment.GetCommandLineArgs()[1..];
-        if (Interlocked.Exchange(ref _commandLineConfigured, 1) == 0)
-        {
-            ConfigureCommandLine(CommandLine);
-        }
-
-        var parsed = CommandLine.Parse(args);
-        switch (parsed.Outcome)
-        {
-            case ParseOutcome.Help:
-                CommandLine.WriteUsage(Out, ProgramName);
-                return 0;
-            case ParseOutcome.Version:
-                Out.Write($"{ProgramName} {Options.Version ?? DefaultVersion()}\n");
-                return 0;
-            case ParseOutcome.Error:
-                var usage = new StringWriter();
-                CommandLine.WriteUsage(usage, ProgramName);
-                Error.Write($"{ProgramName}: error: {parsed.Error}\n\n{usage}");
-                return 2;
-        }
-
-        try
-        {
-            SetUpLogging();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            Error.Write($"{ProgramName}: error: cannot open log file '{Options.LogFile}': {ex.Message}\n");
-            return 2;
-        }
-
-        return await ExecuteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// Runs the services with the current <see cref="Options"/> (no argument parsing): sets up
     /// logging, installs the signal handlers, starts, waits until a signal, a <see cref="Stop"/>
@@ -185,7 +125,7 @@ public class Worker : Service
             catch (Exception ex)
             {
                 failed = true;
-                Log.LogCritical(ex, "Error while starting {Service}: {Reason}", FindFailedService()?.Label ?? Label, Describe(ex));
+                ServiceLog.WorkerStartFailed(Log, ex, FindFailedService()?.Label ?? Label, Describe(ex));
             }
 
             if (!failed)
@@ -195,7 +135,7 @@ public class Worker : Service
 
             if (IsCrashed && !failed)
             {
-                Log.LogError("Stopping after a crash: {Reason}", Describe(CrashReason));
+                ServiceLog.WorkerStoppingAfterCrash(Log, Describe(CrashReason));
             }
         }
         finally
@@ -207,7 +147,7 @@ public class Worker : Service
             catch (Exception ex)
             {
                 failed = true;
-                Log.LogError(ex, "Error in OnWorkerShutdownAsync");
+                ServiceLog.WorkerShutdownHookFailed(Log, ex);
             }
 
             try
@@ -217,20 +157,11 @@ public class Worker : Service
             catch (Exception ex)
             {
                 failed = true;
-                Log.LogError(ex, "Error while stopping: {Reason}", Describe(ex));
+                ServiceLog.WorkerStopFailed(Log, ex, Describe(ex));
             }
         }
 
-        var exitCode = RequestedExitCode ?? (failed || IsCrashed ? 1 : 0);
-        if (IsCrashed && RequestedExitCode is null)
-        {
-            Log.LogCritical("We experienced a crash! Exiting with code {ExitCode}: {Reason}", exitCode, Describe(CrashReason));
-        }
-        else if (exitCode != 0)
-        {
-            Log.LogWarning("Exiting with code {ExitCode}", exitCode);
-        }
-
+        var exitCode = ExitCodeAfterRun(failed);
         Interlocked.Exchange(ref _ownLoggerFactory, null)?.Dispose();
         return exitCode;
     }
@@ -245,6 +176,8 @@ public class Worker : Service
         RequestStop(exitCode, "Stopping on request (exit code " + exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")...");
 
     /// <summary>The worker whose tree <paramref name="service"/> belongs to (the nearest one above it), or <see langword="null"/>.</summary>
+    /// <param name="service">A service of the tree.</param>
+    /// <returns>The worker, or <see langword="null"/> outside a worker's tree.</returns>
     public static Worker? Find(IService service)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -259,19 +192,8 @@ public class Worker : Service
         return null;
     }
 
-    /// <summary>
-    /// Writes the service tree below this worker: per service its state, the hook it is in, its
-    /// thread (a <see cref="ServiceThread"/>), diagnostic flags, running tasks and timers (what SIGUSR1 prints).
-    /// </summary>
-    public void DumpTree(TextWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        var text = new StringBuilder();
-        AppendTree(text, Beacon, 0);
-        writer.Write(text.ToString());
-    }
-
     /// <summary>Prints <paramref name="message"/> to standard output unless <see cref="WorkerOptions.Quiet"/> (Mode's <c>say</c>).</summary>
+    /// <param name="message">One line.</param>
     public void Say(string message)
     {
         if (!Options.Quiet)
@@ -297,19 +219,6 @@ public class Worker : Service
     /// <param name="cancellationToken">Not cancelled by the worker.</param>
     protected virtual ValueTask OnWorkerShutdownAsync(CancellationToken cancellationToken) => default;
 
-    /// <summary>
-    /// Called once logging is set up, with the factory the services will use and the level in effect
-    /// (Mode's <c>on_setup_root_logger</c>): add providers here, or log a banner.
-    /// </summary>
-    protected virtual void OnSetupRootLogger(ILoggerFactory loggerFactory, LogLevel level)
-    {
-    }
-
-    /// <summary>Called once before the command line is parsed: a subclass adds its own options here.</summary>
-    protected virtual void ConfigureCommandLine(WorkerCommandLine commandLine)
-    {
-    }
-
     /// <inheritdoc/>
     /// <remarks>The services, after the <see cref="BlockingDetector"/> when there is one (it starts first and stops last).</remarks>
     protected override IEnumerable<IService> OnInitDependencies()
@@ -317,6 +226,7 @@ public class Worker : Service
         if (Options.Debug || Options.BlockingTimeout is not null)
         {
             BlockingDetector ??= new BlockingDetector(Options.EffectiveBlockingTimeout);
+            TreeBlockingDetector = BlockingDetector;
             return [BlockingDetector, .. _services];
         }
 
@@ -326,43 +236,11 @@ public class Worker : Service
     /// <inheritdoc/>
     /// <remarks>Calls <see cref="OnExecuteAsync"/>; an override must call the base.</remarks>
     protected override async ValueTask OnFirstStartAsync(CancellationToken cancellationToken) =>
-        await OnExecuteAsync(cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Handles a signal by number (2 = SIGINT, 15 = SIGTERM, SIGUSR1); the signal handlers call it.</summary>
-    internal void HandleSignal(int signal)
-    {
-        if (signal == SigUsr1)
-        {
-            var dump = new StringWriter();
-            dump.Write("Service tree (SIGUSR1):\n");
-            DumpTree(dump);
-            lock (_outputLock)
-            {
-                Error.Write(dump.ToString());
-                Error.Flush();
-            }
-
-            return;
-        }
-
-        if (Interlocked.Increment(ref _terminationSignals) == 1)
-        {
-            RequestStop(null, "Stopping on signal received...");
-            return;
-        }
-
-        var code = 128 + signal;
-        Log.LogWarning("Second signal received during the stop: exiting now with code {ExitCode}", code);
-        ForceExit(code);
-    }
-
-    private static int SigUsr1 => OperatingSystem.IsLinux() ? 10 : 30;
+        await OnExecuteAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
 
     private TextWriter Out => Options.Out ?? Console.Out;
 
     private TextWriter Error => Options.Error ?? Console.Error;
-
-    private string ProgramName => Options.ProgramName ?? DefaultProgramName();
 
     private void RequestStop(int? exitCode, string message)
     {
@@ -377,7 +255,7 @@ public class Worker : Service
         }
 
         // Logged before the waiter wakes, so the line always precedes the stop's own lines.
-        Log.LogInformation("{Message}", message);
+        ServiceLog.WorkerStopRequested(Log, message);
         _stopRequested.TrySetResult();
         if (Volatile.Read(ref _executing) == 0 && IsStarted)
         {
@@ -394,96 +272,8 @@ public class Worker : Service
         }
         catch (Exception ex)
         {
-            Log.LogError(ex, "Error while stopping: {Reason}", Describe(ex));
+            ServiceLog.WorkerStopFailed(Log, ex, Describe(ex));
         }
-    }
-
-    private void SetUpLogging()
-    {
-        if (IsStarted || Volatile.Read(ref _loggingSetUp) != 0)
-        {
-            return;
-        }
-
-        var level = Options.EffectiveLogLevel;
-        if (Options.LoggerFactory is { } given)
-        {
-            LoggerFactory = given;
-            Volatile.Write(ref _loggingSetUp, 1);
-            OnSetupRootLogger(given, level);
-            return;
-        }
-
-        if (!Options.OverrideLogging)
-        {
-            Volatile.Write(ref _loggingSetUp, 1);
-            OnSetupRootLogger(LoggerFactory, level);
-            return;
-        }
-
-        var factory = new WorkerLoggerFactory(level);
-        try
-        {
-            if (Options.LogFile is { } path)
-            {
-                var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-                factory.AddProvider(new ModeLoggerProvider(new StreamWriter(stream, new UTF8Encoding(false)), colors: false, TimeProvider, ownsWriter: true));
-            }
-            else
-            {
-                var colors = Options.Colors ?? (Options.Error is null && DetectColors());
-                factory.AddProvider(new ModeLoggerProvider(Error, colors, TimeProvider)
-                {
-                    MinimumLevel = Options.Quiet ? LogLevel.Warning : LogLevel.Trace,
-                });
-            }
-
-            foreach (var provider in Options.LoggerProviders)
-            {
-                factory.AddProvider(provider);
-            }
-        }
-        catch
-        {
-            factory.Dispose();
-            throw;
-        }
-
-        _ownLoggerFactory = factory;
-        LoggerFactory = factory;
-        Volatile.Write(ref _loggingSetUp, 1);
-        OnSetupRootLogger(factory, level);
-    }
-
-    private static bool DetectColors() =>
-        !Console.IsErrorRedirected
-        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
-        && !string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal);
-
-    private SignalRegistrations InstallSignalHandlers()
-    {
-        var registrations = new SignalRegistrations();
-        registrations.TryAdd(PosixSignal.SIGINT, OnPosixSignal);
-        registrations.TryAdd(PosixSignal.SIGTERM, OnPosixSignal);
-        if (!OperatingSystem.IsWindows())
-        {
-            registrations.TryAdd((PosixSignal)SigUsr1, OnPosixSignal);
-        }
-
-        return registrations;
-    }
-
-    private void OnPosixSignal(PosixSignalContext context)
-    {
-        context.Cancel = true;
-        var number = context.Signal switch
-        {
-            PosixSignal.SIGINT => 2,
-            PosixSignal.SIGTERM => 15,
-            PosixSignal.SIGQUIT => 3,
-            var raw => (int)raw,
-        };
-        HandleSignal(number);
     }
 
     private IService? FindFailedService()
@@ -506,48 +296,6 @@ public class Worker : Service
     private static string Describe(Exception? exception) =>
         exception is null ? "(unknown)" : exception.GetType().Name + ": " + exception.Message;
 
-    private static void AppendTree(StringBuilder text, Node node, int indent)
-    {
-        var service = node.Data;
-        text.Append(' ', indent * 2).Append(service.Label).Append(" [").Append(service.State).Append(']');
-        if (service is ServiceThread { ManagedThreadId: { } thread })
-        {
-            text.Append(" thread=").Append(thread);
-        }
-
-        if (service is Service s)
-        {
-            if (s.CurrentHook is { } hook)
-            {
-                text.Append(" hook=").Append(hook);
-            }
-
-            var flags = s.Diag.Flags;
-            if (flags.Count > 0)
-            {
-                text.Append(" flags=[").AppendJoin(", ", flags).Append(']');
-            }
-
-            var tasks = s.RunningTasks;
-            if (tasks.Count > 0)
-            {
-                text.Append(" tasks=[").AppendJoin(", ", tasks).Append(']');
-            }
-
-            var timers = s.Timers;
-            if (timers.Count > 0)
-            {
-                text.Append(" timers=").Append(timers.Count);
-            }
-        }
-
-        text.Append('\n');
-        foreach (var child in node.Children)
-        {
-            AppendTree(text, child, indent + 1);
-        }
-    }
-
     private void WriteLine(TextWriter writer, string message)
     {
         lock (_outputLock)
@@ -557,58 +305,5 @@ public class Worker : Service
         }
     }
 
-    private static string DefaultProgramName()
-    {
-        var args = Environment.GetCommandLineArgs();
-        var name = args.Length > 0 ? Path.GetFileNameWithoutExtension(args[0]) : null;
-        return string.IsNullOrEmpty(name) ? "worker" : name;
-    }
-
-    private static string DefaultVersion() =>
-        System.Reflection.Assembly.GetEntryAssembly()?.GetName().Version?.ToString() ?? "0.0.0";
-
-    private sealed class SignalRegistrations : IDisposable
-    {
-        private readonly List<PosixSignalRegistration> _registrations = [];
-
-        public void TryAdd(PosixSignal signal, Action<PosixSignalContext> handler)
-        {
-            try
-            {
-                _registrations.Add(PosixSignalRegistration.Create(signal, handler));
-            }
-            catch (Exception ex) when (ex is PlatformNotSupportedException or IOException or ArgumentOutOfRangeException)
-            {
-                // Not on this platform (e.g. SIGUSR1 on Windows): the worker runs without it.
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var registration in _registrations)
-            {
-                registration.Dispose();
-            }
-        }
-    }
 }
 
-/// <summary>Reaching the <see cref="Worker"/> from any service of its tree.</summary>
-public static class WorkerExtensions
-{
-    /// <summary>
-    /// Asks the worker that runs <paramref name="service"/> to stop gracefully and exit with
-    /// <paramref name="exitCode"/> (see <see cref="Worker.Stop"/>). Returns at once.
-    /// </summary>
-    /// <returns><see langword="false"/> when <paramref name="service"/> does not run under a worker.</returns>
-    public static bool StopWorker(this IService service, int exitCode = 0)
-    {
-        if (Worker.Find(service) is not { } worker)
-        {
-            return false;
-        }
-
-        worker.Stop(exitCode);
-        return true;
-    }
-}

@@ -8,6 +8,9 @@ public abstract partial class Service
     /// service crashes, and stopping the service waits for it (at most <see cref="ShutdownTimeout"/>).
     /// </summary>
     /// <remarks>Unlike Mode, starting the service does not wait for the awaitable to finish.</remarks>
+    /// <param name="task">The work the service runs.</param>
+    /// <param name="name">The service's label.</param>
+    /// <returns>A new, unstarted service.</returns>
     public static IService FromAwaitable(Task task, string name)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -18,39 +21,12 @@ public abstract partial class Service
     /// Like <see cref="FromAwaitable(Task, string)"/>, but the work is created at start and receives
     /// the service's <see cref="StoppingToken"/>, so a stop can cancel it.
     /// </summary>
+    /// <param name="factory">Creates the work from the service's stopping token, at each start.</param>
+    /// <param name="name">The service's label.</param>
     public static IService FromAwaitable(Func<CancellationToken, Task> factory, string name)
     {
         ArgumentNullException.ThrowIfNull(factory);
         return new AwaitableService(factory, name);
-    }
-
-    /// <summary>
-    /// Starts <paramref name="services"/> in order (a start failure crashes this service and the
-    /// others still start), waits until every one of them has stopped or crashed (or this service
-    /// stops), then stops them in reverse order (Mode's <c>join_services</c>).
-    /// </summary>
-    public async Task JoinServicesAsync(IEnumerable<IService> services, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        var list = services.ToArray();
-        var ctx = ContinueOnCapturedContext;
-        foreach (var service in list)
-        {
-            try
-            {
-                await service.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
-            }
-            catch (Exception ex)
-            {
-                Crash(ex);
-            }
-        }
-
-        await WaitManyAsync(list.Select(s => s.WaitUntilStoppedAsync(cancellationToken)), null, cancellationToken).ConfigureAwait(ctx);
-        for (var i = list.Length - 1; i >= 0; i--)
-        {
-            await list[i].StopAsync(cancellationToken).ConfigureAwait(ctx);
-        }
     }
 
     private sealed class AwaitableService : Service
@@ -76,7 +52,7 @@ public abstract partial class Service
 
         private async Task RunAsync(Task work)
         {
-            await work.ConfigureAwait(false);
+            await work.ConfigureAwait(ContinueOnCapturedContext);
             if (!ShouldStop)
             {
                 // Finished: stop without awaiting (the stop itself waits for this future).
