@@ -17,16 +17,16 @@ internal static class DiagnosticDescriptors
         messageFormat: "Dependency cycle between services: {0}; a service cannot (transitively) depend on itself, break the cycle by removing one [DependsOn]",
         DiagnosticCategories.Dependencies,
         DiagnosticSeverity.Error,
-        description: "The [DependsOn] members of the services form a cycle. Mode adds each [DependsOn] member as a child service, so a cycle makes a service its own ancestor. The graph is built from the declared types of the members, over the whole compilation and its references.",
+        description: "The [DependsOn] members of the services form a cycle. Mode adds each [DependsOn] member as a child service, so a cycle makes a service its own ancestor. The graph is built from the declared types of the members, and from the services a service's code creates in OnInitDependencies() or passes to AddDependency(new X()), over the whole compilation and its references.",
         WellKnownDiagnosticTags.CompilationEnd);
 
     public static readonly DiagnosticDescriptor BlockingCallInAsyncHook = Create(
         DiagnosticIds.BlockingCallInAsyncHook,
         title: "Blocking call in an async hook",
-        messageFormat: "'{0}' blocks a thread in '{1}'; {2}",
+        messageFormat: "'{0}' blocks a thread in '{1}'{2}; {3}",
         DiagnosticCategories.Async,
         DiagnosticSeverity.Warning,
-        description: "Lifecycle hooks (OnStartAsync, OnStopAsync, ...) and [Task], [Timer] and [Crontab] methods run on the service's asynchronous flow. A blocking call there holds a thread-pool thread, delays every other service, and can deadlock or make a stop wait for the full timeout. Await the asynchronous form instead.");
+        description: "Lifecycle hooks (OnStartAsync, OnStopAsync, ...) and [Task], [Timer] and [Crontab] methods run on the service's asynchronous flow. A blocking call there — directly or inside a synchronous helper it calls — holds a thread-pool thread, delays every other service, and can deadlock or make a stop wait for the full timeout. Await the asynchronous form instead.");
 
     public static readonly DiagnosticDescriptor ServiceNotPartial = Create(
         DiagnosticIds.ServiceNotPartial,
@@ -63,10 +63,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor AsyncVoidInService = Create(
         DiagnosticIds.AsyncVoidInService,
         title: "Avoid async void methods in a service",
-        messageFormat: "'{0}' is async void: its exceptions bypass the service and crash the process, and nobody can await it; return Task instead",
+        messageFormat: "{0} is async void: its exceptions bypass the service and crash the process, and nobody can await it; {1}",
         DiagnosticCategories.Async,
         DiagnosticSeverity.Warning,
-        description: "An exception escaping an async void method is raised on the thread pool and terminates the process instead of crashing the service (and its supervisor never sees it). Return Task or ValueTask. Event handlers (object sender, EventArgs e) are exempt.");
+        description: "An exception escaping an async void method is raised on the thread pool and terminates the process instead of crashing the service (and its supervisor never sees it). Return Task or ValueTask. Event-handler-shaped methods (object sender, EventArgs e) are exempt; an async lambda or anonymous method converted to a void-returning delegate (Action, EventHandler, ...) is reported.");
 
     public static readonly DiagnosticDescriptor DependencyNotAService = Create(
         DiagnosticIds.DependencyNotAService,

@@ -19,7 +19,10 @@ namespace Mode.Analyzers.CodeFixes;
 /// <item><c>t.Result</c>, <c>t.Wait()</c>, <c>t.GetAwaiter().GetResult()</c> → <c>await t</c>;
 /// <c>t.Wait(token)</c> → <c>await t.WaitAsync(token)</c>.</item>
 /// <item><c>Task.WaitAll(a, b)</c> as a statement → <c>await Task.WhenAll(a, b)</c>.</item>
-/// <item>a synchronous call with an awaitable twin → <c>await …Async(…, token)</c>.</item>
+/// <item>a synchronous call with an awaitable twin → <c>await …Async(…, token)</c>; this includes a
+/// blocking helper of the user's with an <c>…Async</c> twin, and <c>x.Dispose()</c> →
+/// <c>await x.DisposeAsync()</c>.</item>
+/// <item><c>using</c> of an <c>IAsyncDisposable</c> → <c>await using</c>.</item>
 /// </list>
 /// <c>token</c> is the innermost <c>CancellationToken</c> parameter in scope (the hook's), and is
 /// left out when there is none. Offered inside an <c>async</c> function outside a <c>lock</c>
@@ -52,6 +55,12 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
+            if (diagnostic.Properties.GetValueOrDefault(BlockingCallProperties.Kind) == nameof(BlockingCallKind.SyncUsing))
+            {
+                RegisterAwaitUsing(context, root, model, diagnostic);
+                continue;
+            }
+
             if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax node
                 || !TryGetAwaitContext(node, model, context.CancellationToken, out var makeAsync)
                 || !Enum.TryParse<BlockingCallKind>(diagnostic.Properties.GetValueOrDefault(BlockingCallProperties.Kind), out var kind))
@@ -65,12 +74,38 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
                 continue;
             }
 
-            var (title, replacement) = rewrite.Value;
+            var (title, awaited) = rewrite.Value;
+            var replacement = SyntaxFactory.ParenthesizedExpression(SyntaxFactory.AwaitExpression(awaited.WithoutTrivia()))
+                .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation)
+                .WithTriviaFrom(node);
             context.RegisterCodeFix(
                 CodeAction.Create(title, ct => ReplaceAsync(context.Document, node, replacement, makeAsync, ct), EquivalenceKey),
                 diagnostic);
         }
     }
+
+    /// <summary><c>using var x = …;</c> / <c>using (…)</c> → <c>await using …</c>.</summary>
+    private static void RegisterAwaitUsing(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+    {
+        var node = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent;
+        SyntaxNode? replacement = node switch
+        {
+            UsingStatementSyntax { AwaitKeyword.RawKind: 0 } statement => statement.WithAwaitKeyword(AwaitToken(statement.UsingKeyword)).WithUsingKeyword(statement.UsingKeyword.WithLeadingTrivia()),
+            LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: 0 } declaration => declaration.WithAwaitKeyword(AwaitToken(declaration.UsingKeyword)).WithUsingKeyword(declaration.UsingKeyword.WithLeadingTrivia()),
+            _ => null,
+        };
+        if (node is null || replacement is null || !TryGetAwaitContext(node, model, context.CancellationToken, out var makeAsync))
+        {
+            return;
+        }
+
+        context.RegisterCodeFix(
+            CodeAction.Create("Use 'await using'", ct => ReplaceAsync(context.Document, node, replacement, makeAsync, ct), EquivalenceKey),
+            diagnostic);
+    }
+
+    private static SyntaxToken AwaitToken(SyntaxToken usingKeyword) =>
+        SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithLeadingTrivia(usingKeyword.LeadingTrivia).WithTrailingTrivia(SyntaxFactory.Space);
 
     private static (string Title, ExpressionSyntax Awaited)? Rewrite(
         ExpressionSyntax node,
@@ -131,7 +166,7 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
             }:
                 return ("Await the task", getAwaiter.Expression.WithoutTrivia());
 
-            case BlockingCallKind.AsyncTwin or BlockingCallKind.BlockingWait
+            case BlockingCallKind.AsyncTwin or BlockingCallKind.BlockingWait or BlockingCallKind.SyncDispose
                 when properties.GetValueOrDefault(BlockingCallProperties.Twin) is { } twin && node is InvocationExpressionSyntax call:
                 {
                     var renamed = Rename(call.Expression, twin);
@@ -292,8 +327,8 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
 
     private static async Task<Document> ReplaceAsync(
         Document document,
-        ExpressionSyntax node,
-        ExpressionSyntax awaited,
+        SyntaxNode node,
+        SyntaxNode replacement,
         SyntaxNode? makeAsync,
         CancellationToken cancellationToken)
     {
@@ -303,10 +338,6 @@ public sealed class BlockingCallCodeFix : CodeFixProvider
             return document;
         }
 
-        ExpressionSyntax replacement = SyntaxFactory.AwaitExpression(awaited.WithoutTrivia());
-        replacement = SyntaxFactory.ParenthesizedExpression(replacement)
-            .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation)
-            .WithTriviaFrom(node);
         if (makeAsync is null)
         {
             return document.WithSyntaxRoot(root.ReplaceNode(node, replacement));

@@ -35,6 +35,21 @@ internal enum BlockingCallKind
 
     /// <summary>A synchronous method with an <c>…Async</c> twin on the same type.</summary>
     AsyncTwin,
+
+    /// <summary><c>Thread.SpinWait</c>, <c>SpinWait.SpinUntil</c>, <c>SpinWait.SpinOnce</c> in a loop.</summary>
+    BusyWait,
+
+    /// <summary><c>x.Dispose()</c> where <c>x</c> is <c>IAsyncDisposable</c>.</summary>
+    SyncDispose,
+
+    /// <summary>A <c>using</c> statement or declaration without <c>await</c> of an <c>IAsyncDisposable</c>.</summary>
+    SyncUsing,
+
+    /// <summary>A member listed in <c>mode_blocking_apis</c> (<c>.editorconfig</c>).</summary>
+    UserListed,
+
+    /// <summary>A synchronous method of the compilation that blocks, directly or through further helpers.</summary>
+    BlockingHelper,
 }
 
 /// <summary>Keys of the diagnostic properties MODE002 passes to its code fix.</summary>

@@ -195,6 +195,37 @@ internal sealed class ModeSymbols
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="method"/> runs on a service's asynchronous flow: a <c>[Task]</c>,
+    /// <c>[Timer]</c> or <c>[Crontab]</c> method, or an override of an awaitable virtual declared by
+    /// <c>Mode.Service</c> or another Mode runtime service class (<c>OnStartAsync</c>, ...).
+    /// </summary>
+    public bool IsHook(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (GetAttributeKind(attribute) is ModeAttributeKind.Task or ModeAttributeKind.Timer or ModeAttributeKind.Crontab)
+            {
+                return true;
+            }
+        }
+
+        if (!method.IsOverride)
+        {
+            return false;
+        }
+
+        var root = method;
+        while (root.OverriddenMethod is { } overridden)
+        {
+            root = overridden;
+        }
+
+        return IsTaskLike(root.ReturnType)
+            && SymbolEqualityComparer.Default.Equals(root.ContainingAssembly, Service.ContainingAssembly)
+            && IsService(root.ContainingType);
+    }
+
     /// <summary>Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt;.</summary>
     public bool IsTaskLike(ITypeSymbol? type)
     {

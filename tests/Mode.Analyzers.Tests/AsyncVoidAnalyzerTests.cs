@@ -76,8 +76,8 @@ public class AsyncVoidAnalyzerTests
                 public void Refresh() { }
                 protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
                 {
-                    Action fire = async () => await Task.Yield();
-                    fire();
+                    Func<Task> fire = async () => await Task.Yield();
+                    _ = fire();
                     return default;
                 }
             }
@@ -159,6 +159,57 @@ public class AsyncVoidAnalyzerTests
             public partial class App : Service
             {
                 protected override async void [|OnInit|]() => await Task.Yield();
+            }
+            """);
+
+    // Async lambdas and anonymous methods converted to a void-returning delegate.
+
+    [Fact]
+    public Task Analyze_AsyncLambdaAsAction_Reports() =>
+        ModeAnalyzerTest.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                private readonly Action _refresh = [|async () =>|] await Task.Yield();
+
+                protected override ValueTask OnStartAsync(CancellationToken cancellationToken)
+                {
+                    Action<int> log = [|async n =>|] await Task.Delay(n);
+                    EventHandler changed = [|async (sender, e) =>|] await Task.Yield();
+                    Action fire = [|async delegate|] { await Task.Yield(); };
+                    return default;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_AsyncLambda_MessageNamesDelegate() =>
+        ModeAnalyzerTest.VerifyAsync(
+            """
+            public partial class App : Service
+            {
+                private readonly Action<string> _log = {|#0:async text =>|} await File.WriteAllTextAsync("log", text);
+            }
+            """,
+            ModeAnalyzerTest.Diagnostic(Id).WithLocation(0).WithMessage(
+                "An async lambda converted to 'Action<string>' is async void: its exceptions bypass the service and crash the process, and nobody can await it; take a delegate that returns Task (Func<Task>) and await it, or catch every exception inside"));
+
+    [Fact]
+    public Task Analyze_AsyncLambdaReturningTaskOrOutsideService_NoDiagnostic() =>
+        ModeAnalyzerTest.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                protected override async ValueTask OnStartAsync(CancellationToken cancellationToken)
+                {
+                    Func<Task> load = async () => await Task.Yield();
+                    await Task.Run(async () => await load());
+                    Action sync = () => { };
+                    await load();
+                }
+            }
+
+            public class Plain
+            {
+                public Action Fire = async () => await Task.Yield();
             }
             """);
 }

@@ -109,7 +109,7 @@ public class BlockingCallCodeFixTests
             {
                 [Task] private async Task RunAsync()
                 {
-                    using var stream = File.OpenRead("a");
+                    [|using|] var stream = File.OpenRead("a");
                     var buffer = new byte[16];
                     var read = [|stream.Read(buffer, 0, buffer.Length)|];
                 }
@@ -119,7 +119,7 @@ public class BlockingCallCodeFixTests
             {
                 [Task] private async Task RunAsync()
                 {
-                    using var stream = File.OpenRead("a");
+                    await using var stream = File.OpenRead("a");
                     var buffer = new byte[16];
                     var read = await stream.ReadAsync(buffer, 0, buffer.Length);
                 }

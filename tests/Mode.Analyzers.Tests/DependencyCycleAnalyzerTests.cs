@@ -241,6 +241,88 @@ public class DependencyCycleAnalyzerTests
         return ModeAnalyzerTest.VerifyAsync(source.ToString(), ModeAnalyzerTest.Diagnostic(Id).WithLocation(0).WithArguments(chain));
     }
 
+    // Edges from code: OnInitDependencies() and AddDependency(new X()).
+
+    [Fact]
+    public Task Analyze_CycleThroughOnInitDependencies_Reports() =>
+        ModeAnalyzerTest.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                protected override IEnumerable<IService> OnInitDependencies() => [[|new Worker()|], new Db()];
+            }
+
+            public partial class Worker : Service
+            {
+                [DependsOn] private App? _owner;
+            }
+
+            public partial class Db : Service;
+            """);
+
+    [Fact]
+    public Task Analyze_CycleThroughAddDependencyInOnInitAndHook_Reports() =>
+        ModeAnalyzerTest.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                protected override void OnInit() => AddDependency([|new Cache()|]);
+            }
+
+            public partial class Cache : Service
+            {
+                protected override ValueTask OnFirstStartAsync(CancellationToken cancellationToken)
+                {
+                    AddDependency(new Loader());
+                    return default;
+                }
+            }
+
+            public partial class Loader : Service
+            {
+                protected override IEnumerable<IService> OnInitDependencies()
+                {
+                    yield return new App();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_CycleThroughBaseServiceCode_ReportsForDerived() =>
+        ModeAnalyzerTest.VerifyAsync(Id, """
+            public abstract partial class Base : Service
+            {
+                protected override IEnumerable<IService> OnInitDependencies() => [[|new Child()|]];
+            }
+
+            public partial class App : Base;
+
+            public partial class Child : Service
+            {
+                [DependsOn] private App? _app;
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_ServicesCreatedElsewhereOrNotNew_NoEdge() =>
+        ModeAnalyzerTest.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                private readonly Worker _worker = new();
+
+                protected override void OnInit() => AddDependency(_worker);
+
+                public Worker Spare() => new Worker();
+
+                protected override IEnumerable<IService> OnInitDependencies() => [new Db()];
+            }
+
+            public partial class Worker : Service
+            {
+                [DependsOn] private App? _owner;
+            }
+
+            public partial class Db : Service;
+            """);
+
     [Fact]
     [Trait("Category", "Performance")]
     public async Task Analyze_FiveThousandServices_RunsInLinearTime()

@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
@@ -58,6 +57,5 @@ internal sealed class ModeAnalyzerTest : CSharpAnalyzerTest<EmptyDiagnosticAnaly
 
     protected override ParseOptions CreateParseOptions() => ModeTestSetup.ParseOptions;
 
-    protected override CompilationOptions CreateCompilationOptions() =>
-        ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Enable);
+    protected override CompilationOptions CreateCompilationOptions() => ModeTestSetup.WithNullable(base.CreateCompilationOptions());
 }

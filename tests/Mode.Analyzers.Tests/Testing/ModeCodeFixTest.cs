@@ -1,6 +1,5 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
@@ -48,6 +47,5 @@ internal sealed class ModeCodeFixTest<TCodeFix> : CSharpCodeFixTest<EmptyDiagnos
 
     protected override ParseOptions CreateParseOptions() => ModeTestSetup.ParseOptions;
 
-    protected override CompilationOptions CreateCompilationOptions() =>
-        ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Enable);
+    protected override CompilationOptions CreateCompilationOptions() => ModeTestSetup.WithNullable(base.CreateCompilationOptions());
 }

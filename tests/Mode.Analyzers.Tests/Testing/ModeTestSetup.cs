@@ -54,6 +54,10 @@ internal static class ModeTestSetup
     /// <summary>The Mode source generator, which runs before the analyzers as in a real build.</summary>
     public static readonly ImmutableArray<Type> Generators = [typeof(Mode.Generators.ServiceGenerator)];
 
+    /// <summary>The library's default compilation options with nullable enabled, as in the repository.</summary>
+    public static CompilationOptions WithNullable(CompilationOptions options) =>
+        ((CSharpCompilationOptions)options).WithNullableContextOptions(NullableContextOptions.Enable);
+
     /// <summary>Gives <paramref name="state"/> the references and global usings of every test compilation.</summary>
     public static void AddCommonState(ProjectState state)
     {
