@@ -111,7 +111,7 @@ public abstract partial class Service
     {
         var ctx = ContinueOnCapturedContext;
         EnsureInitialized();
-        _phase = ServiceState.Starting;
+        SetPhase(ServiceState.Starting);
         var wiring = ServiceWiring.For(this);
         try
         {
@@ -134,7 +134,7 @@ public abstract partial class Service
                     }
                 }
 
-                _activity = nameof(OnFirstStartAsync);
+                EnterHook(nameof(OnFirstStartAsync));
                 await OnFirstStartAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
                 if (ShouldStop)
@@ -144,7 +144,7 @@ public abstract partial class Service
             }
 
             ServiceLog.Starting(Log, MundaneLevel);
-            _activity = nameof(OnStartAsync);
+            EnterHook(nameof(OnStartAsync));
             await OnStartAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
             if (ShouldStop)
@@ -173,9 +173,9 @@ public abstract partial class Service
             }
 
             ServiceLog.Started(Log);
-            _phase = ServiceState.Running;
+            SetPhase(ServiceState.Running);
             ModeInstruments.Started(this);
-            _activity = nameof(OnStartedAsync);
+            EnterHook(nameof(OnStartedAsync));
             await OnStartedAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
         }
@@ -211,12 +211,12 @@ public abstract partial class Service
         try
         {
             ServiceLog.Stopping(Log, MundaneLevel);
-            _phase = ServiceState.Stopping;
+            SetPhase(ServiceState.Stopping);
             MarkStopping();
 
             try
             {
-                _activity = nameof(OnStopAsync);
+                EnterHook(nameof(OnStopAsync));
                 await OnStopAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
             }
@@ -256,7 +256,7 @@ public abstract partial class Service
 
             try
             {
-                _activity = nameof(OnShutdownAsync);
+                EnterHook(nameof(OnShutdownAsync));
                 await OnShutdownAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
             }
@@ -271,7 +271,7 @@ public abstract partial class Service
         finally
         {
             _activity = null;
-            _phase = ServiceState.Shutdown;
+            SetPhase(ServiceState.Shutdown);
             if (error is not null || _cold is not null)
             {
                 Cold.StopError = error;
@@ -328,8 +328,8 @@ public abstract partial class Service
         await StopAsync(cancellationToken).ConfigureAwait(ctx);
         ModeInstruments.Restarted(this);
         Reset();
-        _phase = ServiceState.Restarting;
-        _activity = nameof(OnRestartAsync);
+        SetPhase(ServiceState.Restarting);
+        EnterHook(nameof(OnRestartAsync));
         await RunLifecycleAsync(LifecycleOperation.Restart, s_restartHook, cancellationToken).ConfigureAwait(ctx);
         _activity = null;
         await StartAsync(cancellationToken).ConfigureAwait(ctx);
@@ -340,6 +340,7 @@ public abstract partial class Service
     public void Reset()
     {
         Interlocked.Increment(ref _restartCount);
+        _cold?.TestProbe?.Changed();
         var cts = Interlocked.Exchange(ref _stoppingCts, null);
         cts?.Dispose();
         ResetBackgroundWork();
@@ -353,7 +354,7 @@ public abstract partial class Service
         _stopCompleted.Reset();
         _shutdownSignal.Reset();
         ClearFlags(Crashed | Stopping | StopClaimed);
-        _phase = ServiceState.Init;
+        SetPhase(ServiceState.Init);
         ClearFlags(Started);
         for (var i = 0; ; i++)
         {
@@ -418,6 +419,7 @@ public abstract partial class Service
         }
 
         _stoppedOrCrashed.Set();
+        _cold?.TestProbe?.Changed();
         for (var i = 0; ; i++)
         {
             var child = ChildAt(i);
