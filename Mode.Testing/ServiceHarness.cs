@@ -69,7 +69,7 @@ public sealed class ServiceHarness : IAsyncDisposable
     /// timer armed, every task parked).
     /// </summary>
     /// <param name="service">The root of the tree; it must not have started.</param>
-    /// <param name="start">The clock's start (default <see cref="FakeTimeProviderStart"/>).</param>
+    /// <param name="start">The clock's start (default <see cref="VirtualClock.DefaultStart"/>).</param>
     /// <param name="timeout">The bound of every wait (default <see cref="BoundedWait.DefaultTimeout"/>).</param>
     /// <returns>The harness; dispose it (<c>await using</c>) to stop the tree.</returns>
     public static async Task<ServiceHarness> StartAsync(IService service, DateTimeOffset? start = null, TimeSpan? timeout = null)
@@ -90,18 +90,15 @@ public sealed class ServiceHarness : IAsyncDisposable
 
     /// <summary>Creates a harness for <paramref name="service"/> without starting it (to test the start itself).</summary>
     /// <param name="service">The root of the tree; it must not have started.</param>
-    /// <param name="start">The clock's start (default <see cref="FakeTimeProviderStart"/>).</param>
+    /// <param name="start">The clock's start (default <see cref="VirtualClock.DefaultStart"/>).</param>
     /// <param name="timeout">The bound of every wait (default <see cref="BoundedWait.DefaultTimeout"/>).</param>
     /// <returns>The harness.</returns>
     public static ServiceHarness Create(IService service, DateTimeOffset? start = null, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(service);
-        var clock = new VirtualClock(start ?? FakeTimeProviderStart);
+        var clock = new VirtualClock(start ?? VirtualClock.DefaultStart);
         return new ServiceHarness(service, clock, timeout ?? BoundedWait.DefaultTimeout);
     }
-
-    /// <summary>The default start of the clock: 2026-01-01T00:00Z.</summary>
-    public static DateTimeOffset FakeTimeProviderStart { get; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Waits until every background task, timer and cron job of the tree is parked (see the remarks on idleness).</summary>
     /// <returns>A task that completes when the tree is idle.</returns>
@@ -317,8 +314,7 @@ public sealed class ServiceHarness : IAsyncDisposable
         SynchronizationContext.SetSynchronizationContext(null);
         try
         {
-            var now = Clock.GetUtcNow();
-            Clock.SetUtcNow(time > now ? time : now);
+            Clock.MoveTo(time);
         }
         finally
         {

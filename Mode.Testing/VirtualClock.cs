@@ -26,8 +26,12 @@ public class VirtualClock : FakeTimeProvider
     private readonly List<TrackedTimer> _timers = [];
     private readonly List<(int Count, TaskCompletionSource Done)> _armedWaiters = [];
 
-    /// <summary>Creates a clock at <see cref="FakeTimeProvider"/>'s default start (2000-01-01T00:00Z).</summary>
+    // While Jump moves the clock, timers that fall due are held (TrackedTimer.Late) instead of firing.
+    private volatile bool _holding;
+
+    /// <summary>Creates a clock at 2026-01-01T00:00Z (<see cref="DefaultStart"/>).</summary>
     public VirtualClock()
+        : base(DefaultStart)
     {
     }
 
@@ -37,6 +41,9 @@ public class VirtualClock : FakeTimeProvider
         : base(start)
     {
     }
+
+    /// <summary>The start of a clock created without one: 2026-01-01T00:00Z.</summary>
+    public static DateTimeOffset DefaultStart { get; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>How many timers created by this clock are armed (have a due time) right now.</summary>
     public int ArmedTimers
@@ -126,12 +133,25 @@ public class VirtualClock : FakeTimeProvider
         return GetUtcNow();
     }
 
-    /// <summary>Moves time forward by <paramref name="delta"/> without firing anything (as while the thread that runs timers is blocked); the next advance fires the overdue timers, late.</summary>
+    /// <summary>
+    /// Moves time forward by <paramref name="delta"/> without firing anything, as while the thread that
+    /// runs timers is blocked: the timers that fall due stay due, and the next stepwise advance (or
+    /// <see cref="AdvanceToNextDueTime"/>) fires them first, late. (<see cref="FakeTimeProvider.AdjustTime"/>
+    /// is different: it moves the timers' due times along with the clock.)
+    /// </summary>
     /// <param name="delta">How far to move; not negative.</param>
     public void Jump(TimeSpan delta)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
-        AdjustTime(GetUtcNow() + delta);
+        _holding = true;
+        try
+        {
+            SetUtcNow(GetUtcNow() + delta);
+        }
+        finally
+        {
+            _holding = false;
+        }
     }
 
     /// <inheritdoc/>
@@ -149,8 +169,34 @@ public class VirtualClock : FakeTimeProvider
         return timer;
     }
 
-    // A due time at or before now fires too (SetUtcNow never moves back).
-    private void MoveTo(DateTimeOffset time) => SetUtcNow(time > GetUtcNow() ? time : GetUtcNow());
+    // Fires the timers a Jump held (in due order), then moves to the time; a due time at or before
+    // now fires too (SetUtcNow never moves back).
+    internal void MoveTo(DateTimeOffset time)
+    {
+        while (true)
+        {
+            TrackedTimer? late = null;
+            lock (_lock)
+            {
+                foreach (var timer in _timers)
+                {
+                    if (timer.Late && (late is null || timer.DueAt < late.DueAt))
+                    {
+                        late = timer;
+                    }
+                }
+            }
+
+            if (late is null)
+            {
+                break;
+            }
+
+            late.FireLate();
+        }
+
+        SetUtcNow(time > GetUtcNow() ? time : GetUtcNow());
+    }
 
     private int CountArmed()
     {
@@ -204,6 +250,7 @@ public class VirtualClock : FakeTimeProvider
                     return false;
                 }
 
+                Late = false;
                 DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner.GetUtcNow() + (dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero);
                 _period = period == Timeout.InfiniteTimeSpan || period <= TimeSpan.Zero ? TimeSpan.Zero : period;
             }
@@ -215,10 +262,35 @@ public class VirtualClock : FakeTimeProvider
             return true;
         }
 
+        /// <summary>Fell due during a <see cref="Jump"/>: fires at the next move (guarded by the owner's lock).</summary>
+        public bool Late { get; private set; }
+
         public void Fire()
         {
             lock (owner._lock)
             {
+                if (owner._holding)
+                {
+                    Late = true;
+                    return;
+                }
+
+                DueAt = _period > TimeSpan.Zero ? DueAt + _period : null;
+            }
+
+            callback(state);
+        }
+
+        public void FireLate()
+        {
+            lock (owner._lock)
+            {
+                if (!Late)
+                {
+                    return;
+                }
+
+                Late = false;
                 DueAt = _period > TimeSpan.Zero ? DueAt + _period : null;
             }
 
@@ -231,6 +303,7 @@ public class VirtualClock : FakeTimeProvider
             {
                 owner._timers.Remove(this);
                 DueAt = null;
+                Late = false;
             }
 
             Inner.Dispose();

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests.Generated;
 
