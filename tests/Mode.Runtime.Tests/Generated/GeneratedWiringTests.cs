@@ -91,18 +91,11 @@ public sealed class GeneratedWiringTests
     public async Task StartStop_GeneratedCronJob_RunsOnSchedule()
     {
         var log = new EventLog();
-        var clock = new VirtualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var service = new WiredCronService(log, clock);
-
-        await service.StartAsync().Within();
-        await service.TaskStarted.Task.Within();
-        await service.FastRan.Task.Within();
-
-        // The 10 s timer, the exec-first timer and the cron job (due at 00:01) all sleep.
-        await clock.WaitForArmedTimersAsync(3).Within();
-        clock.AdvanceStepwise(TimeSpan.FromMinutes(1));
-        await service.CronRan.Task.Within();
-        await service.StopAsync().Within();
+        var service = new WiredCronService(log, TimeProvider.System); // the harness gives it its clock
+        await using (var harness = await ServiceHarness.StartAsync(service))
+        {
+            Assert.Equal(VirtualClock.DefaultStart.AddMinutes(1), await harness.RunCronJobAsync("WiredCronService.Report"));
+        }
 
         Assert.Single(log.Snapshot(), static e => e == "cron:Report");
         Assert.False(service.IsCrashed);
@@ -115,17 +108,13 @@ public class GeneratedErrorPolicyTests
     [Fact]
     public async Task Timer_OnErrorLogAndContinue_FromTheAttribute_KeepsTicking()
     {
-        var clock = new VirtualClock();
-        var service = new ForgivingGeneratedTimer { TimeProvider = clock };
-        await service.StartAsync().Within();
-        await clock.WaitForArmedTimersAsync().Within();
+        var service = new ForgivingGeneratedTimer();
+        await using var harness = await ServiceHarness.StartAsync(service);
 
-        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
-        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
+        await harness.RunTimerAsync("ForgivingGeneratedTimer.Tick", ticks: 2);
 
         Assert.Equal(2, service.Ticks);
         Assert.False(service.IsCrashed);
         Assert.Equal(1, service.BackgroundErrors);
-        await service.StopAsync().Within();
     }
 }
