@@ -44,6 +44,8 @@ internal sealed class CronSchedule
         "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly", "@every_minute", "@every_second",
     ];
 
+    private static readonly string[] s_dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
     private readonly string _text;
     private readonly Cronos.CronExpression _expression;
     private readonly Cronos.CronExpression? _byDayOfWeek;
@@ -106,14 +108,28 @@ internal sealed class CronSchedule
     /// when there is none before the end of the year 9999.</returns>
     public DateTimeOffset? GetNextOccurrence(DateTimeOffset fromExclusive, TimeZoneInfo zone)
     {
-        var next = _expression.GetNextOccurrence(fromExclusive, zone);
+        var next = Next(_expression, fromExclusive, zone);
         if (_byDayOfWeek is null)
         {
             return next;
         }
 
-        var byDayOfWeek = _byDayOfWeek.GetNextOccurrence(fromExclusive, zone);
+        var byDayOfWeek = Next(_byDayOfWeek, fromExclusive, zone);
         return next is null || (byDayOfWeek is not null && byDayOfWeek.Value < next.Value) ? byDayOfWeek : next;
+    }
+
+    private static DateTimeOffset? Next(Cronos.CronExpression expression, DateTimeOffset fromExclusive, TimeZoneInfo zone)
+    {
+        try
+        {
+            return expression.GetNextOccurrence(fromExclusive, zone);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Cronos throws when the search runs past DateTime.MaxValue (a clock at the end of time):
+            // there is no next occurrence.
+            return null;
+        }
     }
 
     /// <summary>The expression as written.</summary>
@@ -225,6 +241,11 @@ internal sealed class CronSchedule
         }
 
         var format = includeSeconds ? Cronos.CronFormat.IncludeSeconds : Cronos.CronFormat.Standard;
+        if (!isMacro)
+        {
+            fields[expected - 1] = CloseDayOfWeekSteps(fields[expected - 1]);
+        }
+
         if (!isMacro && IsRestricted(fields[expected - 3]) && IsRestricted(fields[expected - 1]))
         {
             // Both day fields restricted: POSIX's OR, as two expressions (see the class remarks).
@@ -244,7 +265,7 @@ internal sealed class CronSchedule
         }
         else
         {
-            var error = TryCronos(expression, format, out var whole);
+            var error = TryCronos(isMacro ? expression : string.Join(" ", fields), format, out var whole);
             if (error is not null)
             {
                 return error;
@@ -282,6 +303,34 @@ internal sealed class CronSchedule
             // Cronos' 'H' picks a value from a seed; Mode has no stable seed to give it.
             return "'H' (a value chosen by hashing) is not supported; write the value";
         }
+    }
+
+    // Cronos reads an open-ended step in day-of-week, `1/2`, as running up to 7 (Sunday again), so
+    // `1/2` would be Monday, Wednesday, Friday *and Sunday*; `*/2` stops at 6. Mode closes such steps
+    // at Saturday (`1-6/2`), as the hand-written parser did and as `*/2` does.
+    private static string CloseDayOfWeekSteps(string field)
+    {
+        if (field.IndexOf('/') < 0)
+        {
+            return field;
+        }
+
+        var items = field.Split(',');
+        for (var i = 0; i < items.Length; i++)
+        {
+            var slash = items[i].IndexOf('/');
+            var start = slash < 0 ? string.Empty : items[i].Substring(0, slash);
+            if (start.Length == 1 && start[0] >= '0' && start[0] <= '6')
+            {
+                items[i] = items[i].Insert(slash, "-6");
+            }
+            else if (start.Length == 3 && Array.FindIndex(s_dayNames, d => string.Equals(d, start, StringComparison.OrdinalIgnoreCase)) >= 0)
+            {
+                items[i] = items[i].Insert(slash, "-SAT");
+            }
+        }
+
+        return string.Join(",", items);
     }
 
     // '*' and '?' leave a day field unrestricted; anything else (even '*/2') restricts it, as in POSIX.
