@@ -11,8 +11,8 @@ namespace App
         protected override void ConfigureWiring(global::Mode.ServiceWiring wiring)
         {
             base.ConfigureWiring(wiring);
-            wiring.AddCrontab("Poller.Poll", "*/10 * * * * *", null, static (s, ct) => { ((global::App.Poller)s).Poll(); return default; }, onError: global::Mode.BackgroundErrorPolicy.Crash, includeSeconds: true);
             wiring.AddCrontab("Poller.CloseTheMonth", "0 0 L * *", null, static (s, ct) => { ((global::App.Poller)s).CloseTheMonth(); return default; });
+            wiring.AddCrontab("Poller.Poll", "*/10 * * * * *", null, static (s, ct) => { ((global::App.Poller)s).Poll(); return default; }, onError: global::Mode.BackgroundErrorPolicy.Crash, includeSeconds: true);
         }
     }
 }
