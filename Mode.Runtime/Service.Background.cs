@@ -1,4 +1,5 @@
 using Mode.Background;
+using Mode.Diagnostics;
 using Mode.Logging;
 
 namespace Mode;
@@ -21,14 +22,23 @@ public abstract partial class Service
 
     /// <summary>
     /// Starts <paramref name="factory"/> with <see cref="StoppingToken"/> as background work of this
-    /// service; see <see cref="AddFuture(Task, string?)"/>.
+    /// service; see <see cref="AddFuture(Task, string?)"/>. The factory runs without an ambient
+    /// <see cref="System.Diagnostics.Activity"/>, so the work's own spans are not children of the start
+    /// or stop span in progress (<see cref="Diagnostics.ModeActivities"/>).
     /// </summary>
     /// <param name="factory">Creates the work from the stopping token.</param>
     /// <param name="name">Its name in diagnostics (default <c>future</c>).</param>
     public Task AddFuture(Func<CancellationToken, Task> factory, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return AddFuture(factory(StoppingToken), name);
+        Task task;
+        using (ModeTracing.NoAmbientSpan())
+        {
+            // Outside the span of a start or stop in progress, as every kind of background work.
+            task = factory(StoppingToken);
+        }
+
+        return AddFuture(task, name);
     }
 
     /// <summary>The schedules of this run's timers, for diagnostics (drift, overlaps, skipped ticks).</summary>
@@ -83,9 +93,18 @@ public abstract partial class Service
     private void StartBackgroundWork(ServiceWiring wiring)
     {
         var work = wiring.Work;
-        for (var i = 0; i < work.Count; i++)
+        if (work.Count == 0)
         {
-            Track(work[i].Start(this), work.Count);
+            return;
+        }
+
+        // The work outlives the start: it must not run under the start's span.
+        using (ModeTracing.NoAmbientSpan())
+        {
+            for (var i = 0; i < work.Count; i++)
+            {
+                Track(work[i].Start(this), work.Count);
+            }
         }
     }
 

@@ -113,6 +113,7 @@ public abstract partial class Service
         EnsureInitialized();
         SetPhase(ServiceState.Starting);
         var wiring = ServiceWiring.For(this);
+        var span = ModeTracing.StartSpan(ModeTracing.Start, this);
         try
         {
             if (_restartCount == 0)
@@ -135,29 +136,35 @@ public abstract partial class Service
                 }
 
                 EnterHook(nameof(OnFirstStartAsync));
+                ModeTracing.Phase(span, nameof(OnFirstStartAsync));
                 await OnFirstStartAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
                 if (ShouldStop)
                 {
+                    ModeTracing.Phase(span, ModeTracing.CutShortPhase);
                     return;
                 }
             }
 
             ServiceLog.Starting(Log, MundaneLevel);
             EnterHook(nameof(OnStartAsync));
+            ModeTracing.Phase(span, nameof(OnStartAsync));
             await OnStartAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
             if (ShouldStop)
             {
+                ModeTracing.Phase(span, ModeTracing.CutShortPhase);
                 return;
             }
 
             StartBackgroundWork(wiring);
 
+            ModeTracing.Phase(span, ModeTracing.ChildrenPhase);
             for (var i = 0; ; i++)
             {
                 if (ShouldStop)
                 {
+                    ModeTracing.Phase(span, ModeTracing.CutShortPhase);
                     return;
                 }
 
@@ -176,14 +183,21 @@ public abstract partial class Service
             SetPhase(ServiceState.Running);
             ModeInstruments.Started(this);
             EnterHook(nameof(OnStartedAsync));
+            ModeTracing.Phase(span, nameof(OnStartedAsync));
             await OnStartedAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
         }
-        catch
+        catch (Exception ex)
         {
             _activity = null;
+            ModeTracing.End(span, ex);
+            span = null;
             await DisposeContextsAsync().ConfigureAwait(ctx);
             throw;
+        }
+        finally
+        {
+            ModeTracing.End(span);
         }
     }
 
@@ -208,6 +222,7 @@ public abstract partial class Service
     {
         var ctx = ContinueOnCapturedContext;
         ExceptionDispatchInfo? error = null;
+        var span = ModeTracing.StartSpan(ModeTracing.Stop, this);
         try
         {
             ServiceLog.Stopping(Log, MundaneLevel);
@@ -217,6 +232,7 @@ public abstract partial class Service
             try
             {
                 EnterHook(nameof(OnStopAsync));
+                ModeTracing.Phase(span, nameof(OnStopAsync));
                 await OnStopAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
             }
@@ -239,24 +255,29 @@ public abstract partial class Service
 
             if (HasChildren)
             {
+                ModeTracing.Phase(span, ModeTracing.ChildrenPhase);
                 await StopChildrenAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
             ServiceLog.ShuttingDown(Log);
             if (WaitForShutdown)
             {
+                ModeTracing.Phase(span, ModeTracing.WaitForShutdownPhase);
                 await WaitForShutdownSignalAsync().ConfigureAwait(ctx);
             }
 
+            ModeTracing.Phase(span, ModeTracing.BackgroundWorkPhase);
             await StopBackgroundWorkAsync().ConfigureAwait(ctx);
             if (HasContexts)
             {
+                ModeTracing.Phase(span, ModeTracing.ContextsPhase);
                 await DisposeContextsAsync().ConfigureAwait(ctx);
             }
 
             try
             {
                 EnterHook(nameof(OnShutdownAsync));
+                ModeTracing.Phase(span, nameof(OnShutdownAsync));
                 await OnShutdownAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
             }
@@ -277,6 +298,7 @@ public abstract partial class Service
                 Cold.StopError = error;
             }
 
+            ModeTracing.End(span, error?.SourceException);
             _stopCompleted.Set();
         }
 
@@ -322,7 +344,27 @@ public abstract partial class Service
     }
 
     /// <inheritdoc/>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    public Task RestartAsync(CancellationToken cancellationToken = default) =>
+        ModeTracing.IsListening ? TracedRestartAsync(cancellationToken) : RestartCoreAsync(cancellationToken);
+
+    /// <summary><see cref="RestartAsync"/> inside its span <c>restart {Label}</c>, the parent of the stop's and the start's.</summary>
+    private async Task TracedRestartAsync(CancellationToken cancellationToken)
+    {
+        var span = ModeTracing.StartSpan(ModeTracing.Restart, this);
+        try
+        {
+            await RestartCoreAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        }
+        catch (Exception ex)
+        {
+            ModeTracing.End(span, ex);
+            throw;
+        }
+
+        ModeTracing.End(span);
+    }
+
+    private async Task RestartCoreAsync(CancellationToken cancellationToken)
     {
         var ctx = ContinueOnCapturedContext;
         await StopAsync(cancellationToken).ConfigureAwait(ctx);

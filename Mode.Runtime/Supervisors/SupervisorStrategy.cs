@@ -1,4 +1,5 @@
 
+using Mode.Diagnostics;
 using Mode.Logging;
 
 namespace Mode;
@@ -153,11 +154,7 @@ public abstract class SupervisorStrategy : Service, ISupervisor
                 return true;
             }
 
-            var index = IndexOf(service);
-            await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
-            var replacement = await _replacement(service, index).ConfigureAwait(ContinueOnCapturedContext);
-            Insert(index, replacement);
-            await replacement.MaybeStartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            await ReplaceAsync(service, _replacement, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         }
         catch (Exception ex) when (!ShouldStop)
         {
@@ -167,6 +164,30 @@ public abstract class SupervisorStrategy : Service, ISupervisor
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Stops the crashed service, puts the factory's new one in its position and starts it, inside the
+    /// span <c>restart {Label}</c> (as <see cref="Service.RestartAsync"/> is).
+    /// </summary>
+    private async Task ReplaceAsync(IService service, Func<IService, int, Task<IService>> factory, CancellationToken cancellationToken)
+    {
+        var span = ModeTracing.StartSpan(ModeTracing.Restart, service);
+        try
+        {
+            var index = IndexOf(service);
+            await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            var replacement = await factory(service, index).ConfigureAwait(ContinueOnCapturedContext);
+            Insert(index, replacement);
+            await replacement.MaybeStartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        }
+        catch (Exception ex)
+        {
+            ModeTracing.End(span, ex);
+            throw;
+        }
+
+        ModeTracing.End(span);
     }
 
     /// <summary>Stops every supervised service (in reverse order), logging failures.</summary>
