@@ -160,6 +160,11 @@ public abstract partial class Service
             service.Cold.BlockingDetector = detector;
         }
 
+        if (service._cold?.TestProbe is null && cold?.TestProbe is { } probe)
+        {
+            service.Cold.TestProbe = probe;
+        }
+
         if (ContinueOnCapturedContext)
         {
             service.ContinueOnCapturedContext = true;
@@ -167,7 +172,7 @@ public abstract partial class Service
     }
 
     /// <summary>The <see cref="Service"/> that <paramref name="service"/> is, or stands for as a (chain of) <see cref="ServiceProxy"/>.</summary>
-    private static Service? AsService(IService service)
+    internal static Service? AsService(IService service)
     {
         while (service is ServiceProxy proxy)
         {

@@ -111,7 +111,7 @@ public abstract partial class Service
     {
         var ctx = ContinueOnCapturedContext;
         EnsureInitialized();
-        _phase = ServiceState.Starting;
+        SetPhase(ServiceState.Starting);
         var wiring = ServiceWiring.For(this);
         var span = ModeTracing.StartSpan(ModeTracing.Start, this);
         try
@@ -135,7 +135,7 @@ public abstract partial class Service
                     }
                 }
 
-                _activity = nameof(OnFirstStartAsync);
+                EnterHook(nameof(OnFirstStartAsync));
                 ModeTracing.Phase(span, nameof(OnFirstStartAsync));
                 await OnFirstStartAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
@@ -147,7 +147,7 @@ public abstract partial class Service
             }
 
             ServiceLog.Starting(Log, MundaneLevel);
-            _activity = nameof(OnStartAsync);
+            EnterHook(nameof(OnStartAsync));
             ModeTracing.Phase(span, nameof(OnStartAsync));
             await OnStartAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
@@ -180,9 +180,9 @@ public abstract partial class Service
             }
 
             ServiceLog.Started(Log);
-            _phase = ServiceState.Running;
+            SetPhase(ServiceState.Running);
             ModeInstruments.Started(this);
-            _activity = nameof(OnStartedAsync);
+            EnterHook(nameof(OnStartedAsync));
             ModeTracing.Phase(span, nameof(OnStartedAsync));
             await OnStartedAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
@@ -226,12 +226,12 @@ public abstract partial class Service
         try
         {
             ServiceLog.Stopping(Log, MundaneLevel);
-            _phase = ServiceState.Stopping;
+            SetPhase(ServiceState.Stopping);
             MarkStopping();
 
             try
             {
-                _activity = nameof(OnStopAsync);
+                EnterHook(nameof(OnStopAsync));
                 ModeTracing.Phase(span, nameof(OnStopAsync));
                 await OnStopAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
@@ -276,7 +276,7 @@ public abstract partial class Service
 
             try
             {
-                _activity = nameof(OnShutdownAsync);
+                EnterHook(nameof(OnShutdownAsync));
                 ModeTracing.Phase(span, nameof(OnShutdownAsync));
                 await OnShutdownAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
@@ -292,7 +292,7 @@ public abstract partial class Service
         finally
         {
             _activity = null;
-            _phase = ServiceState.Shutdown;
+            SetPhase(ServiceState.Shutdown);
             if (error is not null || _cold is not null)
             {
                 Cold.StopError = error;
@@ -370,8 +370,8 @@ public abstract partial class Service
         await StopAsync(cancellationToken).ConfigureAwait(ctx);
         ModeInstruments.Restarted(this);
         Reset();
-        _phase = ServiceState.Restarting;
-        _activity = nameof(OnRestartAsync);
+        SetPhase(ServiceState.Restarting);
+        EnterHook(nameof(OnRestartAsync));
         await RunLifecycleAsync(LifecycleOperation.Restart, s_restartHook, cancellationToken).ConfigureAwait(ctx);
         _activity = null;
         await StartAsync(cancellationToken).ConfigureAwait(ctx);
@@ -382,6 +382,7 @@ public abstract partial class Service
     public void Reset()
     {
         Interlocked.Increment(ref _restartCount);
+        _cold?.TestProbe?.Changed();
         var cts = Interlocked.Exchange(ref _stoppingCts, null);
         cts?.Dispose();
         ResetBackgroundWork();
@@ -395,7 +396,7 @@ public abstract partial class Service
         _stopCompleted.Reset();
         _shutdownSignal.Reset();
         ClearFlags(Crashed | Stopping | StopClaimed);
-        _phase = ServiceState.Init;
+        SetPhase(ServiceState.Init);
         ClearFlags(Started);
         for (var i = 0; ; i++)
         {
@@ -460,6 +461,7 @@ public abstract partial class Service
         }
 
         _stoppedOrCrashed.Set();
+        _cold?.TestProbe?.Changed();
         for (var i = 0; ; i++)
         {
             var child = ChildAt(i);

@@ -287,6 +287,27 @@ public abstract partial class Service : IService
         set => Cold.BlockingDetector = value;
     }
 
+    /// <summary>The test hook of a tree under Mode.Testing's harness (<see cref="IdleProbe"/>), passed to children like the clock.</summary>
+    internal IdleProbe? TestProbe
+    {
+        get => _cold?.TestProbe;
+        set => Cold.TestProbe = value;
+    }
+
+    /// <summary>Sets the lifecycle phase and tells a test probe.</summary>
+    private void SetPhase(ServiceState phase)
+    {
+        _phase = phase;
+        _cold?.TestProbe?.Changed();
+    }
+
+    /// <summary>Records the hook being run (<see cref="CurrentHook"/>) and tells a test probe.</summary>
+    private void EnterHook(string hook)
+    {
+        _activity = hook;
+        _cold?.TestProbe?.OnHook(this, hook);
+    }
+
     /// <summary>Whether any of <paramref name="flags"/> is set.</summary>
     private bool HasFlag(int flags) => (Volatile.Read(ref _flags) & flags) != 0;
 
@@ -340,6 +361,7 @@ public abstract partial class Service : IService
         public TimeProvider? TimeProvider;
         public ILoggerFactory? LoggerFactory;
         public BlockingDetector? BlockingDetector;
+        public IdleProbe? TestProbe;
         public TimeSpan ShutdownTimeout = s_defaultShutdownTimeout;
         public bool WaitForShutdown;
         public LogLevel MundaneLevel = LogLevel.Information;

@@ -32,7 +32,12 @@ internal sealed class CronWork(string name, string expression, string? timeZone,
     public bool IncludeSeconds { get; } = includeSeconds;
 
     /// <inheritdoc/>
-    public override BackgroundEntry Start(Service service) => new(RunAsync(service), this);
+    public override BackgroundEntry Start(Service service)
+    {
+        var probe = service.TestProbe;
+        probe?.Enter();
+        return new(RunAsync(service, probe), this);
+    }
 
     /// <summary>Parses <see cref="Expression"/> (with Cronos, through <see cref="CronSchedule"/>) in <see cref="TimeZone"/>.</summary>
     /// <exception cref="FormatException">The expression is invalid.</exception>
@@ -42,21 +47,24 @@ internal sealed class CronWork(string name, string expression, string? timeZone,
 
     private protected override void LogContinuing(ILogger log, Exception error) => ServiceLog.CronJobFailed(log, error, Name);
 
-    private async Task RunAsync(Service service)
+    private async Task RunAsync(Service service, IdleProbe? probe)
     {
         var ctx = service.ContinueOnCapturedContext;
         await BackgroundYield.Create().ConfigureAwait(ctx);
         if (service.ShouldStop)
         {
+            probe?.Exit();
             return;
         }
 
         var token = service.StoppingToken;
+        Sleeper? sleeper = null;
         try
         {
             var schedule = ParseSchedule();
             var clock = service.TimeProvider;
-            var sleeper = new Sleeper(service, pooled: false);
+            // Under a test probe the sleeper takes over the start's busy count (released once armed).
+            sleeper = new Sleeper(service, pooled: false, probe);
             try
             {
                 var last = clock.GetUtcNow();
@@ -91,6 +99,7 @@ internal sealed class CronWork(string name, string expression, string? timeZone,
                     // Faust #578: by default one failing cron job does not take the worker down.
                     try
                     {
+                        probe?.BeforeRun(service, Name);
                         await Body(service, token).ConfigureAwait(ctx);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException && ContinuesAfter(service, ex))
@@ -106,6 +115,13 @@ internal sealed class CronWork(string name, string expression, string? timeZone,
         catch (Exception ex)
         {
             OnEnded(service, ex);
+        }
+        finally
+        {
+            if (sleeper is null)
+            {
+                probe?.Exit();
+            }
         }
     }
 

@@ -56,25 +56,29 @@ internal sealed class TimerWork : BackgroundWork
     public override BackgroundEntry Start(Service service)
     {
         var schedule = new TimerSchedule(service, this);
-        return new(RunAsync(service, schedule), schedule);
+        var probe = service.TestProbe;
+        probe?.Enter();
+        return new(RunAsync(service, schedule, probe), schedule);
     }
 
     private protected override void LogContinuing(ILogger log, Exception error) => ServiceLog.TimerFailed(log, error, Name);
 
     /// <summary>The timer's whole run in one state machine (yield, loop, error handling): one box per timer.</summary>
-    private async Task RunAsync(Service service, TimerSchedule schedule)
+    private async Task RunAsync(Service service, TimerSchedule schedule, IdleProbe? probe)
     {
         var ctx = service.ContinueOnCapturedContext;
         await BackgroundYield.Create().ConfigureAwait(ctx);
         if (service.ShouldStop)
         {
+            probe?.Exit();
             return;
         }
 
         var token = service.StoppingToken;
         try
         {
-            var sleeper = new Sleeper(service, pooled: false);
+            // Under a test probe the sleeper takes over the start's busy count (released once armed).
+            var sleeper = new Sleeper(service, pooled: false, probe);
             try
             {
                 schedule.Start();
@@ -82,6 +86,7 @@ internal sealed class TimerWork : BackgroundWork
                 {
                     try
                     {
+                        probe?.BeforeRun(service, Name);
                         await Body(service, token).ConfigureAwait(ctx);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException && ContinuesAfter(service, ex))
@@ -99,6 +104,7 @@ internal sealed class TimerWork : BackgroundWork
                     schedule.OnWake();
                     try
                     {
+                        probe?.BeforeRun(service, Name);
                         await Body(service, token).ConfigureAwait(ctx);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException && ContinuesAfter(service, ex))

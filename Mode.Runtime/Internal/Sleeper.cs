@@ -32,10 +32,23 @@ internal sealed class Sleeper : IValueTaskSource<bool>
     private long _armedAt;
     private TimeSpan _delay;
 
-    public Sleeper(Service owner, bool pooled)
+    // Test probe (IdleProbe): a timer's or cron job's sleeper holds one busy count from each wake-up
+    // (and, at first, from the work's start) until its next sleep is armed.
+    private readonly IdleProbe? _tickProbe;
+    private IdleProbe? _heldBusy;
+
+    /// <param name="owner">The service whose stop wakes this sleeper.</param>
+    /// <param name="pooled">Returned to the owner's pool after each sleep.</param>
+    /// <param name="tickProbe">
+    /// For a timer or cron job under a test probe: the sleeper takes over the busy count the work's
+    /// start entered, and counts each wake-up as busy until the next sleep is armed (or it is disposed).
+    /// </param>
+    public Sleeper(Service owner, bool pooled, IdleProbe? tickProbe = null)
     {
         _owner = owner;
         _pooled = pooled;
+        _tickProbe = tickProbe;
+        _heldBusy = tickProbe;
         owner.AddSleeper(this);
     }
 
@@ -126,6 +139,16 @@ internal sealed class Sleeper : IValueTaskSource<bool>
         _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _userRegistration.Unregister();
         _userRegistration = default;
+        if (result && _tickProbe is { } probe)
+        {
+            // The tick begins: busy before its continuation can run anywhere.
+            probe.Enter();
+            if (Interlocked.CompareExchange(ref _heldBusy, probe, null) is not null)
+            {
+                probe.Exit();
+            }
+        }
+
         if (error is null)
         {
             _core.SetResult(result);
@@ -150,7 +173,11 @@ internal sealed class Sleeper : IValueTaskSource<bool>
         _owner.RemoveSleeper(this);
         _timer?.Dispose();
         _timer = null;
+        ReleaseBusy();
     }
+
+    /// <summary>The work has parked (its timer is armed) or ended: a held busy count is released.</summary>
+    private void ReleaseBusy() => Interlocked.Exchange(ref _heldBusy, null)?.Exit();
 
     bool IValueTaskSource<bool>.GetResult(short token)
     {
@@ -178,6 +205,7 @@ internal sealed class Sleeper : IValueTaskSource<bool>
         if (left > TimeSpan.Zero)
         {
             _timer?.Change(left < s_maxChunk ? left : s_maxChunk, Timeout.InfiniteTimeSpan);
+            ReleaseBusy();
         }
         else
         {

@@ -31,7 +31,7 @@ public partial class Worker
         }
     }
 
-    private static void AppendTree(StringBuilder text, Node node, int indent)
+    internal static void AppendTree(StringBuilder text, Node node, int indent)
     {
         var service = node.Data;
         text.Append(' ', indent * 2).Append(service.Label).Append(" [").Append(service.State).Append(']');

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mode.Hosting.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Hosting.Tests;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mode.Hosting.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Hosting.Tests;
 
@@ -154,7 +154,7 @@ public sealed class HostLifecycleTests
     [Fact]
     public async Task StartAsync_TimeProviderRegistered_TheTreeSleepsOnIt()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var sleeper = new Sleeper();
         var builder = TestHost.CreateBuilder();
         builder.Services.AddSingleton<TimeProvider>(clock);
@@ -168,7 +168,7 @@ public sealed class HostLifecycleTests
 
         await clock.WaitForArmedTimersAsync().Within();
         Assert.False(sleeper.Slept.Task.IsCompleted);
-        clock.Advance(TimeSpan.FromSeconds(10));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(10));
         Assert.True(await sleeper.Slept.Task.Within());
 
         await host.StopAsync().Within();

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Mode.Hosting.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Hosting.Tests;
 
@@ -107,7 +107,7 @@ public sealed class HostedServiceAdapterTests
     [Fact]
     public async Task StopAsync_HostedServiceIgnoresStop_ItsTokenIsCancelledAfterShutdownTimeout()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var stubborn = new StubbornHostedService();
         var adapter = new HostedServiceAdapter(stubborn) { TimeProvider = clock, ShutdownTimeout = TimeSpan.FromSeconds(5) };
         await adapter.StartAsync().Within();
@@ -115,9 +115,9 @@ public sealed class HostedServiceAdapterTests
         var stopping = adapter.StopAsync();
         await stubborn.StopEntered.Task.Within();
         await clock.WaitForArmedTimersAsync().Within();
-        clock.Advance(TimeSpan.FromSeconds(4));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(4));
         Assert.False(stopping.IsCompleted);
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
         await stopping.Within();
 
         Assert.True(stubborn.StopToken.IsCancellationRequested);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mode.Diagnostics;
 using Mode.Hosting.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Hosting.Tests;
 

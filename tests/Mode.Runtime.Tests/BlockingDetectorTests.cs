@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -41,9 +41,9 @@ public class BlockingDetectorTests
         }
     }
 
-    private static (BlockingDetector Detector, ManualLoop Loop, ManualTimeProvider Clock, CapturingLoggerFactory Logs) Create()
+    private static (BlockingDetector Detector, ManualLoop Loop, VirtualClock Clock, CapturingLoggerFactory Logs) Create()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var detector = new BlockingDetector(TimeSpan.FromSeconds(10), watchThreadPool: false) { TimeProvider = clock, LoggerFactory = logs };
         var loop = new ManualLoop();
@@ -60,7 +60,7 @@ public class BlockingDetectorTests
         {
             detector.CheckNow();
             loop.RunPending();
-            clock.Advance(TimeSpan.FromSeconds(2.5));
+            clock.AdvanceStepwise(TimeSpan.FromSeconds(2.5));
         }
 
         Assert.Equal(0, detector.Detections);
@@ -73,10 +73,10 @@ public class BlockingDetectorTests
         var (detector, loop, clock, logs) = Create();
         detector.CheckNow();
 
-        clock.Advance(TimeSpan.FromSeconds(9));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(9));
         detector.CheckNow();
         Assert.Equal(0, detector.Detections);
-        clock.Advance(TimeSpan.FromSeconds(2));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(2));
         detector.CheckNow();
         detector.CheckNow();
 
@@ -92,12 +92,12 @@ public class BlockingDetectorTests
     {
         var (detector, loop, clock, _) = Create();
         detector.CheckNow();
-        clock.Advance(TimeSpan.FromSeconds(10));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(10));
         detector.CheckNow();
 
         loop.RunPending();
         detector.CheckNow();
-        clock.Advance(TimeSpan.FromSeconds(10));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(10));
         detector.CheckNow();
 
         Assert.Equal(2, detector.Detections);
@@ -120,7 +120,7 @@ public class BlockingDetectorTests
         await inHook.Task.Within();
 
         detector.CheckNow();
-        clock.Advance(TimeSpan.FromSeconds(10));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(10));
         detector.CheckNow();
 
         Assert.NotNull(report);
@@ -149,7 +149,7 @@ public class BlockingDetectorTests
 
         detector.Unwatch(loop);
         detector.CheckNow();
-        clock.Advance(TimeSpan.FromSeconds(20));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(20));
         detector.CheckNow();
 
         Assert.Equal(0, loop.Pending);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -87,7 +87,7 @@ public class DependencyTests
     [Fact]
     public async Task AddDependency_ChildWithoutClock_InheritsParentsTimeProviderAndLoggerFactory()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var child = new RecordingService("C", new Recorder());
         var parent = new RecordingService("P", new Recorder(), child) { TimeProvider = clock, LoggerFactory = logs };
@@ -101,8 +101,8 @@ public class DependencyTests
     [Fact]
     public async Task AddDependency_ChildWithOwnClock_KeepsIt()
     {
-        var parentClock = new ManualTimeProvider();
-        var childClock = new ManualTimeProvider();
+        var parentClock = new VirtualClock();
+        var childClock = new VirtualClock();
         var child = new RecordingService("C", new Recorder()) { TimeProvider = childClock };
         var parent = new RecordingService("P", new Recorder(), child) { TimeProvider = parentClock };
 
@@ -128,7 +128,7 @@ public class DependencyTests
         var service = new RecordingService("Cache", new Recorder());
         await service.StartAsync().Within();
 
-        var error = Assert.Throws<InvalidOperationException>(() => service.TimeProvider = new ManualTimeProvider());
+        var error = Assert.Throws<InvalidOperationException>(() => service.TimeProvider = new VirtualClock());
 
         Assert.Contains("Cache", error.Message, StringComparison.Ordinal);
     }
@@ -187,7 +187,7 @@ public class LateAmbientTests
         var child = new RecordingService("C", new Recorder());
         var parent = new RecordingService("P", new Recorder());
         parent.AddDependency(child);
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         parent.TimeProvider = clock;
         parent.LoggerFactory = logs;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -9,9 +9,9 @@ public class DiagTests
     [Fact]
     public void SetFlag_RecordsFlagAndTransitionTimeFromTheServicesClock()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
-        clock.Advance(TimeSpan.FromSeconds(3));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(3));
 
         service.Diag.SetFlag("FLUSHING");
 
@@ -23,10 +23,10 @@ public class DiagTests
     [Fact]
     public void UnsetFlag_RemovesItAndRecordsTheTransition()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
         service.Diag.SetFlag("A");
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
 
         service.Diag.UnsetFlag("A");
 

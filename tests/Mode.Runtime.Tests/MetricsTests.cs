@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Mode.Diagnostics;
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -71,18 +71,18 @@ public sealed class MetricsTests : IDisposable
     [Fact]
     public async Task Timer_RecordsTicksDriftAndOverlaps()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = new MetricsTimer { TimeProvider = clock };
         await service.StartAsync().Within();
         await clock.WaitForArmedTimersAsync().Within();
         service.Body = (_, _) =>
         {
-            clock.Advance(TimeSpan.FromMilliseconds(1500));
+            clock.AdvanceStepwise(TimeSpan.FromMilliseconds(1500));
             return default;
         };
 
         clock.Jump(TimeSpan.FromMilliseconds(1250));
-        clock.Advance(TimeSpan.Zero);
+        clock.AdvanceStepwise(TimeSpan.Zero);
         await service.StopAsync().Within();
 
         var label = service.Label;

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Mode.Logging;
 using Mode.Runtime.Tests.WorkerSupport;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
 public class ModeLoggerProviderTests
 {
-    private static readonly ManualTimeProvider s_clock = new(new DateTimeOffset(2018, 3, 27, 15, 47, 12, 159, TimeSpan.Zero));
+    private static readonly VirtualClock s_clock = new(new DateTimeOffset(2018, 3, 27, 15, 47, 12, 159, TimeSpan.Zero));
 
     [Fact]
     public void Log_WithoutAServiceScope_HasNoPrefix()

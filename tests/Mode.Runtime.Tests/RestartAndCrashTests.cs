@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -242,7 +242,7 @@ public class CrashTests
     [Fact]
     public async Task Crash_DoesNotWakeSleepButStopDoes()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
         await service.StartAsync().Within();
         var sleep = service.SleepAsync(TimeSpan.FromSeconds(100)).AsTask();

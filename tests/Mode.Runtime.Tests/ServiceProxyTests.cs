@@ -1,5 +1,5 @@
 using Mode.Runtime.Tests.WorkerSupport;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -39,7 +39,7 @@ public class ServiceProxyTests
     [Fact]
     public void SupervisorInsert_ProxyReplacingAService_RealServiceInheritsTheSupervisorsSettings()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var supervisor = new OneForOneSupervisor([new ProbeService("Old", new ProbeLog())]) { TimeProvider = clock, LoggerFactory = logs };
         var real = new ProbeService("Real", new ProbeLog());
@@ -99,7 +99,7 @@ public class ServiceProxyTests
     public async Task AsAChild_TheRealServiceInheritsTheParentsClockAndRunsInItsTree()
     {
         var log = new ProbeLog();
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var real = new ProbeService("Real", log);
         var proxy = new LazyProxy(() => real);
         var parent = new ProbeService("Parent", log, proxy) { TimeProvider = clock };

@@ -1,5 +1,5 @@
 using Mode.Runtime.Tests.WorkerSupport;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -9,7 +9,7 @@ public class ServiceThreadTests
     public async Task StartAndStop_EveryHookTaskTimerAndChild_RunOnTheOneDedicatedThread()
     {
         var log = new ProbeLog();
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var child = new ProbeService("Child", log);
         var service = new ThreadProbe("T", log, child) { TimeProvider = clock };
         var testThread = Environment.CurrentManagedThreadId;
@@ -18,7 +18,7 @@ public class ServiceThreadTests
         var thread = service.ManagedThreadId;
         Assert.NotNull(thread);
         await clock.WaitForArmedTimersAsync(2).Within(); // the task's sleep and the timer
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
         await service.Ticked.Task.Within();
         await service.StopAsync().Within();
 
@@ -37,7 +37,7 @@ public class ServiceThreadTests
     public async Task NestedServiceThread_RunsOnItsOwnThread_AndItsParentContinuesOnTheParentsThread()
     {
         var log = new ProbeLog();
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var inner = new ThreadProbe("Inner", log) { TimeProvider = clock };
         var after = new ProbeService("After", log);
         var outer = new ThreadProbe("Outer", log, inner, after) { TimeProvider = clock };
@@ -60,7 +60,7 @@ public class ServiceThreadTests
     {
         var log = new ProbeLog();
         var child = new ProbeService("Child", log);
-        var service = new ThreadProbe("T", log, child) { TimeProvider = new ManualTimeProvider() };
+        var service = new ThreadProbe("T", log, child) { TimeProvider = new VirtualClock() };
         await service.StartAsync().Within();
 
         await service.StopAsync().Within();
@@ -79,7 +79,7 @@ public class ServiceThreadTests
             var synchronous = i % 2 == 0;
             var service = new ThreadProbe("T", log)
             {
-                TimeProvider = new ManualTimeProvider(),
+                TimeProvider = new VirtualClock(),
                 Starting = async (_, _) =>
                 {
                     if (!synchronous)
@@ -106,7 +106,7 @@ public class ServiceThreadTests
         var log = new ProbeLog();
         var service = new ThreadProbe("T", log)
         {
-            TimeProvider = new ManualTimeProvider(),
+            TimeProvider = new VirtualClock(),
             Started = async (_, _) => await Task.Yield(),
         };
 
@@ -127,7 +127,7 @@ public class ServiceThreadTests
         var log = new ProbeLog();
         var service = new ThreadProbe("T", log)
         {
-            TimeProvider = new ManualTimeProvider(),
+            TimeProvider = new VirtualClock(),
             Started = (s, _) =>
             {
                 s.AddFuture(Task.Run(() => throw new InvalidOperationException("thread crash"), CancellationToken.None));
@@ -151,7 +151,7 @@ public class ServiceThreadTests
         SynchronizationContext? loop = null;
         var service = new ThreadProbe("T", new ProbeLog())
         {
-            TimeProvider = new ManualTimeProvider(),
+            TimeProvider = new VirtualClock(),
             Started = (_, _) =>
             {
                 loop = SynchronizationContext.Current;
@@ -177,7 +177,7 @@ public class ServiceThreadTests
         var log = new ProbeLog();
         var service = new ThreadProbe("T", log)
         {
-            TimeProvider = new ManualTimeProvider(),
+            TimeProvider = new VirtualClock(),
             Started = (_, _) =>
             {
                 SynchronizationContext.Current!.Post(_ => throw new InvalidOperationException("escaped"), null);
@@ -197,7 +197,7 @@ public class ServiceThreadTests
     public async Task RestartAsync_RunsOnRestartAndTheNewStartOnANewDedicatedThread()
     {
         var log = new ProbeLog();
-        var service = new ThreadProbe("T", log) { TimeProvider = new ManualTimeProvider() };
+        var service = new ThreadProbe("T", log) { TimeProvider = new VirtualClock() };
         await service.StartAsync().Within();
         var first = service.ManagedThreadId;
 
@@ -223,7 +223,7 @@ public class ServiceThreadTests
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var service = new ThreadProbe("T", log)
         {
-            TimeProvider = new ManualTimeProvider(),
+            TimeProvider = new VirtualClock(),
             Started = (s, _) =>
             {
                 SynchronizationContext.Current!.Post(
@@ -249,7 +249,7 @@ public class ServiceThreadTests
     public async Task StopAsync_NeverStarted_RunsTheStopHooksOnAThreadThatThenEnds()
     {
         var log = new ProbeLog();
-        var service = new ThreadProbe("T", log) { TimeProvider = new ManualTimeProvider() };
+        var service = new ThreadProbe("T", log) { TimeProvider = new VirtualClock() };
 
         await service.StopAsync().Within();
 

@@ -1,11 +1,11 @@
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
 public class SleepAndWaitTests
 {
-    private static async Task<RecordingService> Started(ManualTimeProvider clock)
+    private static async Task<RecordingService> Started(VirtualClock clock)
     {
         var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
         await service.StartAsync().Within();
@@ -15,13 +15,13 @@ public class SleepAndWaitTests
     [Fact]
     public async Task SleepAsync_FullDelay_ReturnsTrueExactlyAtTheDeadline()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = await Started(clock);
 
         var sleep = service.SleepAsync(TimeSpan.FromSeconds(10)).AsTask();
-        clock.Advance(TimeSpan.FromSeconds(9.999));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(9.999));
         Assert.False(sleep.IsCompleted);
-        clock.Advance(TimeSpan.FromMilliseconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromMilliseconds(1));
 
         Assert.True(await sleep.Within());
     }
@@ -29,7 +29,7 @@ public class SleepAndWaitTests
     [Fact]
     public async Task SleepAsync_ServiceStops_ReturnsFalseWithoutThrowing()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = await Started(clock);
         var sleep = service.SleepAsync(TimeSpan.FromHours(1)).AsTask();
 
@@ -41,7 +41,7 @@ public class SleepAndWaitTests
     [Fact]
     public async Task SleepAsync_AlreadyStopping_ReturnsFalseAtOnce()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = await Started(clock);
         await service.StopAsync().Within();
 
@@ -54,7 +54,7 @@ public class SleepAndWaitTests
     [Fact]
     public async Task SleepAsync_ZeroDelay_ReturnsTrueAtOnce()
     {
-        var service = await Started(new ManualTimeProvider());
+        var service = await Started(new VirtualClock());
 
         var sleep = service.SleepAsync(TimeSpan.Zero);
 
@@ -65,7 +65,7 @@ public class SleepAndWaitTests
     [Fact]
     public async Task SleepAsync_CallerTokenCancelled_ThrowsOperationCanceled()
     {
-        var service = await Started(new ManualTimeProvider());
+        var service = await Started(new VirtualClock());
         using var cts = new CancellationTokenSource();
         var sleep = service.SleepAsync(TimeSpan.FromHours(1), cts.Token).AsTask();
 
@@ -77,13 +77,13 @@ public class SleepAndWaitTests
     [Fact]
     public async Task SleepAsync_ManySequentialSleeps_ReuseOneSleeper()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = await Started(clock);
 
         for (var i = 0; i < 100; i++)
         {
             var sleep = service.SleepAsync(TimeSpan.FromSeconds(1));
-            clock.Advance(TimeSpan.FromSeconds(1));
+            clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
             Assert.True(await sleep);
         }
 
@@ -93,23 +93,23 @@ public class SleepAndWaitTests
     [Fact]
     public async Task SleepAsync_ConcurrentSleeps_EachWakesOnItsOwnDeadline()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = await Started(clock);
 
         var shortSleep = service.SleepAsync(TimeSpan.FromSeconds(1)).AsTask();
         var longSleep = service.SleepAsync(TimeSpan.FromSeconds(2)).AsTask();
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
 
         Assert.True(await shortSleep.Within());
         Assert.False(longSleep.IsCompleted);
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
         Assert.True(await longSleep.Within());
     }
 
     [Fact]
     public async Task WaitAsync_TaskCompletes_ReturnsCompleted()
     {
-        var service = await Started(new ManualTimeProvider());
+        var service = await Started(new VirtualClock());
         var work = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var wait = service.WaitAsync(work.Task, TimeSpan.FromSeconds(5));
@@ -123,13 +123,13 @@ public class SleepAndWaitTests
     [Fact]
     public async Task WaitAsync_Timeout_ReportsTimedOutNotStopped()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = await Started(clock);
         var never = new TaskCompletionSource();
 
         var wait = service.WaitAsync(never.Task, TimeSpan.FromSeconds(5));
         await clock.WaitForArmedTimersAsync().Within();
-        clock.Advance(TimeSpan.FromSeconds(5));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(5));
         var result = await wait.Within();
 
         Assert.True(result.TimedOut);
@@ -140,7 +140,7 @@ public class SleepAndWaitTests
     [Fact]
     public async Task WaitAsync_ServiceStops_ReportsStopped()
     {
-        var service = await Started(new ManualTimeProvider());
+        var service = await Started(new VirtualClock());
         var never = new TaskCompletionSource();
 
         var wait = service.WaitAsync(never.Task, TimeSpan.FromSeconds(5));
@@ -152,7 +152,7 @@ public class SleepAndWaitTests
     [Fact]
     public async Task WaitAsync_ServiceCrashes_ReportsStopped()
     {
-        var service = await Started(new ManualTimeProvider());
+        var service = await Started(new VirtualClock());
         var never = new TaskCompletionSource();
 
         var wait = service.WaitAsync(never.Task);
@@ -164,7 +164,7 @@ public class SleepAndWaitTests
     [Fact]
     public async Task WaitAsync_TaskFails_PropagatesItsException()
     {
-        var service = await Started(new ManualTimeProvider());
+        var service = await Started(new VirtualClock());
 
         await Assert.ThrowsAsync<FormatException>(() => service.WaitAsync(Task.FromException(new FormatException())).Within());
     }
@@ -172,7 +172,7 @@ public class SleepAndWaitTests
     [Fact]
     public async Task WaitAsync_CallerTokenCancelled_Throws()
     {
-        var service = await Started(new ManualTimeProvider());
+        var service = await Started(new VirtualClock());
         using var cts = new CancellationTokenSource();
         var never = new TaskCompletionSource();
 
@@ -185,7 +185,7 @@ public class SleepAndWaitTests
     [Fact]
     public async Task WaitFirstAsync_ReturnsTheCompletedTasks()
     {
-        var service = await Started(new ManualTimeProvider());
+        var service = await Started(new VirtualClock());
         var a = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var b = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -200,7 +200,7 @@ public class SleepAndWaitTests
     [Fact]
     public async Task WaitManyAsync_WaitsForAllOrStop()
     {
-        var service = await Started(new ManualTimeProvider());
+        var service = await Started(new VirtualClock());
         var a = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var b = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -239,14 +239,14 @@ public class LongSleepTests
     [Fact]
     public async Task SleepAsync_LongerThanATimerCanBeArmed_WakesAtTheDeadline()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
         await service.StartAsync().Within();
 
         var sleep = service.SleepAsync(TimeSpan.FromDays(100)).AsTask();
-        clock.Advance(TimeSpan.FromDays(99.5));
+        clock.AdvanceStepwise(TimeSpan.FromDays(99.5));
         Assert.False(sleep.IsCompleted);
-        clock.Advance(TimeSpan.FromDays(0.5));
+        clock.AdvanceStepwise(TimeSpan.FromDays(0.5));
 
         Assert.True(await sleep.Within());
         Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(100), clock.GetUtcNow());

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -132,7 +132,7 @@ public class StopTests
     [Fact]
     public async Task StopAsync_WaitForShutdown_WaitsForSetShutdownThenFinishes()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var recorder = new Recorder();
         var service = new RecordingService("S", recorder) { WaitForShutdown = true, TimeProvider = clock };
         await service.StartAsync().Within();
@@ -150,7 +150,7 @@ public class StopTests
     [Fact]
     public async Task StopAsync_WaitForShutdownNeverSignalled_TimesOutWithWarningAndFinishes()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var recorder = new Recorder();
         var service = new RecordingService("S", recorder)
@@ -164,9 +164,9 @@ public class StopTests
 
         var stop = service.StopAsync();
         await clock.WaitForArmedTimersAsync().Within();
-        clock.Advance(TimeSpan.FromSeconds(4.9));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(4.9));
         Assert.False(stop.IsCompleted);
-        clock.Advance(TimeSpan.FromSeconds(0.1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(0.1));
         await stop.Within();
 
         Assert.Contains("S on_shutdown", recorder.Events);
@@ -177,7 +177,7 @@ public class StopTests
     [Fact]
     public async Task StopAsync_TaskIgnoresCancellation_IsAbandonedAfterShutdownTimeoutWithItsName()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var never = new TaskCompletionSource();
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -194,7 +194,7 @@ public class StopTests
         var stop = service.StopAsync();
         await clock.WaitForArmedTimersAsync().Within();
         Assert.False(stop.IsCompleted);
-        clock.Advance(TimeSpan.FromSeconds(2));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(2));
         await stop.Within();
 
         Assert.Equal(ServiceState.Shutdown, service.State);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -182,7 +182,7 @@ public class SupervisorTests
     [Fact]
     public async Task MaxRestartsExceeded_CrashesTheSupervisorAndEscalatesToTheTree()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var recorder = new Recorder();
         var a = new Worker("A", recorder);
@@ -192,7 +192,7 @@ public class SupervisorTests
 
         a.Crash(new InvalidOperationException("first"));
         await a.StartedTimes(2).Within();
-        clock.Advance(TimeSpan.FromSeconds(5));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(5));
         a.Crash(new InvalidOperationException("second"));
         await root.WaitUntilStoppedAsync().Within();
 
@@ -207,7 +207,7 @@ public class SupervisorTests
     [Fact]
     public async Task MaxRestarts_IsASlidingWindow()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var a = new Worker("A", new Recorder());
         var supervisor = new OneForOneSupervisor([a], maxRestarts: 2, over: TimeSpan.FromSeconds(10)) { TimeProvider = clock };
         await supervisor.StartAsync().Within();
@@ -216,7 +216,7 @@ public class SupervisorTests
         {
             a.Crash(new InvalidOperationException($"crash {i}"));
             await a.StartedTimes(i + 2).Within();
-            clock.Advance(TimeSpan.FromSeconds(6)); // never more than 2 restarts within any 10 s
+            clock.AdvanceStepwise(TimeSpan.FromSeconds(6)); // never more than 2 restarts within any 10 s
         }
 
         Assert.False(supervisor.IsCrashed);

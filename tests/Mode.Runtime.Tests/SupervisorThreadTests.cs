@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 

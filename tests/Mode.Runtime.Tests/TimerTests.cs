@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -8,7 +8,7 @@ namespace Mode.Runtime.Tests;
 [Collection("Metrics")]
 public class TimerTests
 {
-    private static async Task<T> StartedTimer<T>(ManualTimeProvider clock, T service, CapturingLoggerFactory? logs = null)
+    private static async Task<T> StartedTimer<T>(VirtualClock clock, T service, CapturingLoggerFactory? logs = null)
         where T : TimerService
     {
         service.TimeProvider = clock;
@@ -25,12 +25,12 @@ public class TimerTests
     [Fact]
     public async Task Timer_FirstTickOneIntervalAfterStart()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = await StartedTimer(clock, new OneSecondTimer());
 
-        clock.Advance(TimeSpan.FromMilliseconds(999));
+        clock.AdvanceStepwise(TimeSpan.FromMilliseconds(999));
         Assert.Equal(0, service.Ticks);
-        clock.Advance(TimeSpan.FromMilliseconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromMilliseconds(1));
         Assert.Equal(1, service.Ticks);
 
         await service.StopAsync().Within();
@@ -39,7 +39,7 @@ public class TimerTests
     [Fact]
     public async Task Timer_TenThousandTicks_EndOnTheExactDeadline()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = await StartedTimer(clock, new TenMillisecondTimer());
         var start = clock.GetUtcNow();
         DateTimeOffset lastTick = default;
@@ -47,7 +47,7 @@ public class TimerTests
 
         for (var i = 0; i < 10_000; i++)
         {
-            clock.Advance(TimeSpan.FromMilliseconds(10));
+            clock.AdvanceStepwise(TimeSpan.FromMilliseconds(10));
         }
 
         Assert.Equal(10_000, service.Ticks);
@@ -62,7 +62,7 @@ public class TimerTests
     [Fact]
     public async Task Timer_LateWakeUp_DoesNotShiftLaterDeadlines()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = await StartedTimer(clock, new OneSecondTimer());
         var ticks = new List<DateTimeOffset>();
         service.Body = (_, _) => { ticks.Add(clock.GetUtcNow()); return default; };
@@ -70,8 +70,8 @@ public class TimerTests
 
         // The timer thread is blocked for 1.4 s: tick 1 runs 0.4 s late; tick 2 is still due at start + 2 s.
         clock.Jump(TimeSpan.FromMilliseconds(1400));
-        clock.Advance(TimeSpan.Zero);
-        clock.Advance(TimeSpan.FromMilliseconds(600));
+        clock.AdvanceStepwise(TimeSpan.Zero);
+        clock.AdvanceStepwise(TimeSpan.FromMilliseconds(600));
 
         Assert.Equal([start.AddMilliseconds(1400), start.AddSeconds(2)], ticks);
         Assert.Equal(TimeSpan.FromMilliseconds(400), service.Timers[0].MaxLateness);
@@ -81,7 +81,7 @@ public class TimerTests
     [Fact]
     public async Task Timer_BodyOverruns_SkipsMissedTicksAndLogsOverlap()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var service = await StartedTimer(clock, new OneSecondTimer(), logs);
         var ticks = new List<DateTimeOffset>();
@@ -91,14 +91,14 @@ public class TimerTests
             ticks.Add(clock.GetUtcNow());
             if (ticks.Count == 1)
             {
-                clock.Advance(TimeSpan.FromMilliseconds(2500)); // the body "takes" 2.5 s
+                clock.AdvanceStepwise(TimeSpan.FromMilliseconds(2500)); // the body "takes" 2.5 s
             }
 
             return default;
         };
 
-        clock.Advance(TimeSpan.FromSeconds(1));
-        clock.Advance(TimeSpan.FromSeconds(1)); // now 4.5 s
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1)); // now 4.5 s
 
         // Tick 1 at 1 s ran until 3.5 s: the ticks due at 2 s and 3 s are skipped, the next is at 4 s.
         Assert.Equal([start.AddSeconds(1), start.AddSeconds(4)], ticks);
@@ -112,12 +112,12 @@ public class TimerTests
     [Fact]
     public async Task Timer_WokenMuchTooLate_CountsAndLogsDrift()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var service = await StartedTimer(clock, new OneSecondTimer(), logs);
 
         clock.Jump(TimeSpan.FromMilliseconds(1500)); // woken 0.5 s late ≥ min(0.3 s, 1.2 s)
-        clock.Advance(TimeSpan.Zero);
+        clock.AdvanceStepwise(TimeSpan.Zero);
 
         Assert.Equal(1, service.Timers[0].Drifts);
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("woke up too late", StringComparison.Ordinal));
@@ -127,13 +127,13 @@ public class TimerTests
     [Fact]
     public async Task Timer_ExecFirst_RunsRightAtStartThenOnSchedule()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = new ExecFirstTimer { TimeProvider = clock };
 
         await service.StartAsync().Within();
         await clock.WaitForArmedTimersAsync().Within();
         Assert.Equal(1, service.Ticks);
-        clock.Advance(TimeSpan.FromSeconds(10));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(10));
 
         Assert.Equal(2, service.Ticks);
         await service.StopAsync().Within();
@@ -142,12 +142,12 @@ public class TimerTests
     [Fact]
     public async Task Timer_Stop_EndsTheLoopWithoutAnotherTick()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = await StartedTimer(clock, new OneSecondTimer());
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
 
         await service.StopAsync().Within();
-        clock.Advance(TimeSpan.FromSeconds(5));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(5));
 
         Assert.Equal(1, service.Ticks);
         Assert.Empty(service.RunningTasks);
@@ -157,11 +157,11 @@ public class TimerTests
     [Fact]
     public async Task Timer_BodyThrows_CrashesTheService()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = await StartedTimer(clock, new OneSecondTimer());
         service.Body = (_, _) => throw new InvalidOperationException("tick failed");
 
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
         await service.WaitUntilStoppedAsync().Within();
 
         Assert.True(service.IsCrashed);
@@ -171,24 +171,46 @@ public class TimerTests
     [Fact]
     public async Task Timer_SteadyState_AllocatesNothingPerTick()
     {
-        var clock = new ManualTimeProvider();
+        // FakeTimeProvider allocates a waiter (56 B) per ITimer.Change: measure what the clock alone
+        // costs for the same calls (disarm and re-arm per tick, as the sleeper does) and expect the
+        // timer to cost exactly that, i.e. the runtime nothing.
+        var bare = new VirtualClock();
+        ITimer? timer = null;
+        timer = bare.CreateTimer(
+            _ =>
+            {
+                timer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                timer.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+            },
+            null,
+            TimeSpan.FromSeconds(1),
+            Timeout.InfiniteTimeSpan);
+        var clockOnly = AllocatedOverTicks(bare, 100, 1000);
+        timer.Dispose();
+
+        var clock = new VirtualClock();
         var service = await StartedTimer(clock, new OneSecondTimer());
-        for (var i = 0; i < 100; i++)
-        {
-            clock.Advance(TimeSpan.FromSeconds(1)); // warm up: the loop's state machine is boxed once
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
-        {
-            clock.Advance(TimeSpan.FromSeconds(1));
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = AllocatedOverTicks(clock, 100, 1000); // warm up: the loop's state machine is boxed once
 
         Assert.Equal(1100, service.Ticks);
-        Assert.Equal(0, allocated);
+        Assert.Equal(clockOnly, allocated);
         await service.StopAsync().Within();
+
+        static long AllocatedOverTicks(VirtualClock clock, int warmUp, int ticks)
+        {
+            for (var i = 0; i < warmUp; i++)
+            {
+                clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < ticks; i++)
+            {
+                clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
     }
 
     [Fact]
@@ -213,7 +235,7 @@ public class TimerTests
     [Fact]
     public async Task IterTimerAsync_YieldsOncePerIntervalAndEndsOnStop()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = new RecordingService("S", new Recorder()) { TimeProvider = clock };
         await service.StartAsync().Within();
         var ticks = 0;
@@ -233,7 +255,7 @@ public class TimerTests
         for (var i = 0; i < 3; i++)
         {
             await clock.WaitForArmedTimersAsync().Within();
-            clock.Advance(TimeSpan.FromSeconds(2));
+            clock.AdvanceStepwise(TimeSpan.FromSeconds(2));
         }
 
         await third.Task.Within();

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -33,7 +33,7 @@ public class ErrorPolicyTests
     [Fact]
     public async Task Timer_LogAndContinue_KeepsTheScheduleAndCountsErrors()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var service = new ForgivingTimer { TimeProvider = clock, LoggerFactory = logs };
         await service.StartAsync().Within();
@@ -41,7 +41,7 @@ public class ErrorPolicyTests
 
         for (var i = 0; i < 4; i++)
         {
-            clock.Advance(TimeSpan.FromSeconds(1));
+            clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
         }
 
         Assert.Equal(4, service.Ticks);

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Mode.Diagnostics;
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -227,7 +227,7 @@ public sealed class TracingTests : IDisposable
         };
         var timer = new ExecFirstTimer
         {
-            TimeProvider = new ManualTimeProvider(),
+            TimeProvider = new VirtualClock(),
             Body = (_, _) =>
             {
                 seen.TryAdd("timer", Activity.Current);

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Mode.Runtime.Tests.WorkerSupport;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -27,7 +27,7 @@ public partial class WorkerTests
             };
             configure?.Invoke(Options);
             Worker = create?.Invoke(services, Options) ?? new TestWorker(services, Options);
-            Worker.TimeProvider = new ManualTimeProvider(s_now);
+            Worker.TimeProvider = new VirtualClock(s_now);
             Worker.ForceExit = code => Forced.TrySetResult(code);
         }
 
@@ -116,7 +116,7 @@ public partial class WorkerTests
         var blocked = Signal();
         var thread = new ThreadProbe("T", new ProbeLog());
         var harness = new Harness([thread], o => o.BlockingTimeout = TimeSpan.FromSeconds(2));
-        var clock = (ManualTimeProvider)harness.Worker.TimeProvider;
+        var clock = (VirtualClock)harness.Worker.TimeProvider;
         var execution = harness.Worker.ExecuteAsync();
         await RunningAsync(harness);
         var detector = harness.Worker.BlockingDetector;
@@ -126,7 +126,7 @@ public partial class WorkerTests
         thread.Context!.Post(_ => { blocked.TrySetResult(); release.Wait(); }, null);
         await blocked.Task.Within();
         detector.CheckNow(); // a probe now waits behind the blocked callback on T's loop
-        clock.Advance(TimeSpan.FromSeconds(3));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(3));
         detector.CheckNow();
         release.Set();
         harness.Worker.Stop();

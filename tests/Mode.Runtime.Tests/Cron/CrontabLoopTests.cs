@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests.Cron;
 
@@ -15,21 +15,21 @@ public sealed class CrontabLoopTests
     public async Task RunCrontab_ClockReachesEachOccurrence_RunsThenAndNotBefore()
     {
         // Start exactly on an occurrence: the first run is the next one, not "now".
-        var clock = new ManualTimeProvider(s_newYear);
+        var clock = new VirtualClock(s_newYear);
         await using var service = new QuarterHourService { TimeProvider = clock };
         await service.StartAsync().Within();
         await clock.WaitForArmedTimersAsync().Within();
 
-        clock.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
         Assert.False(service.Runs.Reader.TryRead(out _));
 
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
         Assert.Equal(s_newYear.AddMinutes(15), await service.Runs.Reader.ReadAsync().AsTask().Within());
 
         await clock.WaitForArmedTimersAsync().Within();
-        clock.Advance(TimeSpan.FromMinutes(14));
+        clock.AdvanceStepwise(TimeSpan.FromMinutes(14));
         Assert.False(service.Runs.Reader.TryRead(out _));
-        clock.Advance(TimeSpan.FromMinutes(1));
+        clock.AdvanceStepwise(TimeSpan.FromMinutes(1));
         Assert.Equal(s_newYear.AddMinutes(30), await service.Runs.Reader.ReadAsync().AsTask().Within());
 
         await service.StopAsync().Within();
@@ -39,19 +39,19 @@ public sealed class CrontabLoopTests
     [Fact]
     public async Task RunCrontab_ClockAdvancesOverSeveralOccurrences_RunsEachOnceInOrder()
     {
-        var clock = new ManualTimeProvider(s_newYear);
+        var clock = new VirtualClock(s_newYear);
         await using var service = new QuarterHourService { TimeProvider = clock };
         await service.StartAsync().Within();
         await clock.WaitForArmedTimersAsync().Within();
 
-        clock.Advance(TimeSpan.FromMinutes(50));
+        clock.AdvanceStepwise(TimeSpan.FromMinutes(50));
         Assert.Equal(s_newYear.AddMinutes(15), await service.Runs.Reader.ReadAsync().AsTask().Within());
         Assert.Equal(s_newYear.AddMinutes(30), await service.Runs.Reader.ReadAsync().AsTask().Within());
         Assert.Equal(s_newYear.AddMinutes(45), await service.Runs.Reader.ReadAsync().AsTask().Within());
         Assert.False(service.Runs.Reader.TryRead(out _));
 
         await clock.WaitForArmedTimersAsync().Within();
-        clock.Advance(TimeSpan.FromMinutes(10));
+        clock.AdvanceStepwise(TimeSpan.FromMinutes(10));
         Assert.Equal(s_newYear.AddMinutes(60), await service.Runs.Reader.ReadAsync().AsTask().Within());
         Assert.False(service.Runs.Reader.TryRead(out _));
 
@@ -61,18 +61,18 @@ public sealed class CrontabLoopTests
     [Fact]
     public async Task RunCrontab_IncludeSeconds_RunsOnTheSecondsField()
     {
-        var clock = new ManualTimeProvider(s_newYear);
+        var clock = new VirtualClock(s_newYear);
         await using var service = new TenSecondsService { TimeProvider = clock };
         await service.StartAsync().Within();
         await clock.WaitForArmedTimersAsync().Within();
 
-        clock.Advance(TimeSpan.FromSeconds(9));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(9));
         Assert.False(service.Runs.Reader.TryRead(out _));
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
         Assert.Equal(s_newYear.AddSeconds(10), await service.Runs.Reader.ReadAsync().AsTask().Within());
 
         await clock.WaitForArmedTimersAsync().Within();
-        clock.Advance(TimeSpan.FromSeconds(10));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(10));
         Assert.Equal(s_newYear.AddSeconds(20), await service.Runs.Reader.ReadAsync().AsTask().Within());
 
         await service.StopAsync().Within();
@@ -82,7 +82,7 @@ public sealed class CrontabLoopTests
     [Fact]
     public async Task RunCrontab_JobThrows_LogsErrorAndKeepsSchedule()
     {
-        var clock = new ManualTimeProvider(s_newYear);
+        var clock = new VirtualClock(s_newYear);
         var logs = new RecordingLoggerFactory();
         await using var service = new QuarterHourService
         {
@@ -93,7 +93,7 @@ public sealed class CrontabLoopTests
         await service.StartAsync().Within();
         await clock.WaitForArmedTimersAsync().Within();
 
-        clock.Advance(TimeSpan.FromMinutes(15));
+        clock.AdvanceStepwise(TimeSpan.FromMinutes(15));
         Assert.Equal(s_newYear.AddMinutes(15), await service.Runs.Reader.ReadAsync().AsTask().Within());
         var error = await logs.FirstError.Within();
         Assert.Equal("Cron job QuarterHour.Job failed; the schedule continues", error.Message);
@@ -101,7 +101,7 @@ public sealed class CrontabLoopTests
         Assert.False(service.IsCrashed);
 
         await clock.WaitForArmedTimersAsync().Within();
-        clock.Advance(TimeSpan.FromMinutes(15));
+        clock.AdvanceStepwise(TimeSpan.FromMinutes(15));
         Assert.Equal(s_newYear.AddMinutes(30), await service.Runs.Reader.ReadAsync().AsTask().Within());
 
         await service.StopAsync().Within();
@@ -112,7 +112,7 @@ public sealed class CrontabLoopTests
     [Fact]
     public async Task RunCrontab_StopWhileWaiting_EndsLoopPromptlyWithoutError()
     {
-        var clock = new ManualTimeProvider(s_newYear);
+        var clock = new VirtualClock(s_newYear);
         var logs = new RecordingLoggerFactory();
         await using var service = new QuarterHourService { TimeProvider = clock, LoggerFactory = logs };
         await service.StartAsync().Within();
@@ -132,7 +132,7 @@ public sealed class CrontabLoopTests
     [Fact]
     public async Task RunCrontab_StopWhileJobRuns_CancelsJobWithoutError()
     {
-        var clock = new ManualTimeProvider(s_newYear);
+        var clock = new VirtualClock(s_newYear);
         var logs = new RecordingLoggerFactory();
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var service = new QuarterHourService
@@ -154,7 +154,7 @@ public sealed class CrontabLoopTests
         };
         await service.StartAsync().Within();
         await clock.WaitForArmedTimersAsync().Within();
-        clock.Advance(TimeSpan.FromMinutes(15));
+        clock.AdvanceStepwise(TimeSpan.FromMinutes(15));
         await service.Runs.Reader.ReadAsync().AsTask().Within();
 
         await service.StopAsync().Within();
@@ -170,18 +170,18 @@ public sealed class CrontabLoopTests
     public async Task RunCrontab_TimeZoneAcrossSpringForward_RunsAtLocalWallClock()
     {
         // 09:00 in New York is 14:00Z in winter (EST) and 13:00Z after 2026-03-08 (EDT).
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 3, 7, 0, 0, 0, TimeSpan.Zero));
+        var clock = new VirtualClock(new DateTimeOffset(2026, 3, 7, 0, 0, 0, TimeSpan.Zero));
         await using var service = new NewYorkMorningService { TimeProvider = clock };
         await service.StartAsync().Within();
 
         await clock.WaitForArmedTimersAsync().Within();
-        clock.AdvanceTo(new DateTimeOffset(2026, 3, 7, 14, 0, 0, TimeSpan.Zero));
+        clock.AdvanceStepwiseTo(new DateTimeOffset(2026, 3, 7, 14, 0, 0, TimeSpan.Zero));
         Assert.Equal(new DateTimeOffset(2026, 3, 7, 14, 0, 0, TimeSpan.Zero), await service.Runs.Reader.ReadAsync().AsTask().Within());
 
         await clock.WaitForArmedTimersAsync().Within();
-        clock.AdvanceTo(new DateTimeOffset(2026, 3, 8, 12, 59, 59, TimeSpan.Zero));
+        clock.AdvanceStepwiseTo(new DateTimeOffset(2026, 3, 8, 12, 59, 59, TimeSpan.Zero));
         Assert.False(service.Runs.Reader.TryRead(out _));
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
         Assert.Equal(new DateTimeOffset(2026, 3, 8, 13, 0, 0, TimeSpan.Zero), await service.Runs.Reader.ReadAsync().AsTask().Within());
 
         await service.StopAsync().Within();
@@ -192,16 +192,16 @@ public sealed class CrontabLoopTests
     {
         // TimeProvider.System timers reject due times above uint.MaxValue - 1 ms (about 49.7 days);
         // a yearly job waits far longer than that.
-        var manual = new ManualTimeProvider(s_newYear);
+        var manual = new VirtualClock(s_newYear);
         var clock = new SystemLimitedTimeProvider(manual);
         await using var service = new YearlyService { TimeProvider = clock };
         await service.StartAsync().Within();
         await manual.WaitForArmedTimersAsync().Within();
         Assert.False(service.IsCrashed);
 
-        manual.AdvanceTo(s_newYear.AddYears(1).AddSeconds(-1));
+        manual.AdvanceStepwiseTo(s_newYear.AddYears(1).AddSeconds(-1));
         Assert.False(service.Runs.Reader.TryRead(out _));
-        manual.Advance(TimeSpan.FromSeconds(1));
+        manual.AdvanceStepwise(TimeSpan.FromSeconds(1));
 
         Assert.Equal(s_newYear.AddYears(1), await service.Runs.Reader.ReadAsync().AsTask().Within());
         Assert.False(service.IsCrashed);
@@ -259,7 +259,7 @@ public sealed class CrontabLoopTests
     }
 
     /// <summary>A manual clock whose timers reject the due times System.Threading.Timer rejects.</summary>
-    private sealed class SystemLimitedTimeProvider(ManualTimeProvider inner) : TimeProvider
+    private sealed class SystemLimitedTimeProvider(VirtualClock inner) : TimeProvider
     {
         private const long MaxDueMilliseconds = uint.MaxValue - 1L;
 

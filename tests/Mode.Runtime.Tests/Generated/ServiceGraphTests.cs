@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Mode.Shared;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests.Generated;
 

@@ -1,12 +1,22 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Mode.Logging;
 
-namespace Mode.TestKit;
+namespace Mode.Testing;
 
-/// <summary>One captured log line: level, category, message, the innermost scope and the exception.</summary>
+/// <summary>One captured log line.</summary>
+/// <param name="Level">The level.</param>
+/// <param name="Category">The category (a service logs with its full type name).</param>
+/// <param name="Message">The formatted message.</param>
+/// <param name="Scope">The innermost scope, rendered (<c>[^--Label]</c> for a service's scope), or <see langword="null"/>.</param>
+/// <param name="Exception">The exception logged with the line, or <see langword="null"/>.</param>
 public sealed record LogEntry(LogLevel Level, string Category, string Message, string? Scope, Exception? Exception)
 {
+    /// <summary>The label of the service that logged the line (from its <see cref="ServiceLogScope"/>), or <see langword="null"/>.</summary>
+    public string? ServiceLabel { get; init; }
+
     /// <summary>Mode's rendering: <c>[^--Label]: message</c> when a scope is present.</summary>
+    /// <returns>The line as text.</returns>
     public override string ToString() => Scope is null ? Message : $"{Scope}: {Message}";
 }
 
@@ -29,8 +39,11 @@ public sealed class CapturingLoggerFactory : ILoggerFactory
     public IReadOnlyList<string> Lines => _entries.Select(static e => e.ToString()).ToArray();
 
     /// <summary>Completes with the first line (already captured or future) that matches <paramref name="match"/>.</summary>
+    /// <param name="match">Which line to wait for.</param>
+    /// <returns>The line.</returns>
     public Task<LogEntry> WaitForAsync(Func<LogEntry, bool> match)
     {
+        ArgumentNullException.ThrowIfNull(match);
         lock (_waiters)
         {
             foreach (var entry in _entries)
@@ -94,8 +107,11 @@ public sealed class CapturingLoggerFactory : ILoggerFactory
                 return;
             }
 
-            var scope = t_scopes is { Count: > 0 } s ? s.Peek().ToString() : null;
-            owner.Add(new LogEntry(logLevel, category, formatter(state, exception), scope, exception));
+            var scope = t_scopes is { Count: > 0 } s ? s.Peek() : null;
+            owner.Add(new LogEntry(logLevel, category, formatter(state, exception), scope?.ToString(), exception)
+            {
+                ServiceLabel = (scope as ServiceLogScope)?.Service.Label,
+            });
         }
     }
 
