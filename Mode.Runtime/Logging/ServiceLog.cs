@@ -89,6 +89,9 @@ internal static partial class ServiceLog
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Restarting dead {Service}! Last crash reason: {Reason}")]
     public static partial void RestartingDeadService(ILogger logger, string service, string reason);
 
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Restarting dead {Service} in {Delay} s (attempt {Attempt}). Last crash reason: {Reason}")]
+    public static partial void RestartingDeadServiceIn(ILogger logger, string service, string delay, int attempt, string reason);
+
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Error while stopping {Service}")]
     public static partial void SupervisedStopFailed(ILogger logger, Exception exception, string service);
 
