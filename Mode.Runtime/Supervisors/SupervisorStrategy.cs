@@ -275,13 +275,13 @@ public abstract class SupervisorStrategy : Service, ISupervisor
                 ServiceLog.SupervisedStopFailed(Log, ex, service.Label);
             }
 
+            ModeInstruments.BackoffWait(service);
             ServiceLog.RestartingDeadServiceIn(
                 Log,
                 service.Label,
                 delay.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
                 attempt,
                 DescribeReason(service.CrashReason));
-            ModeInstruments.BackoffWait(service);
             if (!await SleepAsync(delay, CancellationToken.None).ConfigureAwait(ctx) || ShouldStop)
             {
                 return false;
