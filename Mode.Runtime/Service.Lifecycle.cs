@@ -96,7 +96,7 @@ public abstract partial class Service
     {
         return ClaimStart() switch
         {
-            StartClaim.Claimed => RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken),
+            StartClaim.Claimed => RunStartAsync(cancellationToken),
             StartClaim.AlreadyStarted => throw new InvalidOperationException(
                 $"Service '{Label}' was already started; call RestartAsync (or Reset) to start it again."),
             _ => Task.CompletedTask,
@@ -114,7 +114,7 @@ public abstract partial class Service
 
         // A start that completes synchronously (the common case for a tree of services) costs no
         // second state machine.
-        var start = RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken);
+        var start = RunStartAsync(cancellationToken);
         return start.IsCompletedSuccessfully ? s_true : AwaitStartAsync(start);
     }
 
@@ -122,6 +122,76 @@ public abstract partial class Service
     {
         await start.ConfigureAwait(ContinueOnCapturedContext);
         return true;
+    }
+
+    /// <summary>Runs a claimed start, bounded by <see cref="StartTimeout"/> when there is one.</summary>
+    /// <remarks>
+    /// A child started by its parent's start, whose own limit is no shorter than the parent's, arms no
+    /// timer of its own: the parent's covers it (and one expiry names the stuck service once).
+    /// </remarks>
+    private Task RunStartAsync(CancellationToken cancellationToken) =>
+        _cold?.StartTimeout is { } timeout && !CoveredByParentStartTimeout(timeout)
+            ? StartWithinAsync(timeout, cancellationToken)
+            : RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken);
+
+    private bool CoveredByParentStartTimeout(TimeSpan timeout) =>
+        Volatile.Read(ref _beacon)?.Parent?.Data is { } parent
+        && AsService(parent) is { } p
+        && p.Phase == ServiceState.Starting
+        && p._cold?.StartTimeout is { } parentTimeout
+        && parentTimeout <= timeout;
+
+    private async Task StartWithinAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var ctx = ContinueOnCapturedContext;
+        using var startCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var start = RunLifecycleAsync(LifecycleOperation.Start, s_startCore, startCancellation.Token);
+        try
+        {
+            await start.WaitAsync(timeout, TimeProvider, CancellationToken.None).ConfigureAwait(ctx);
+            return;
+        }
+        catch (TimeoutException) when (!start.IsCompleted)
+        {
+            // This start's own limit (a child's TimeoutException completes the start and goes on as it is).
+        }
+
+        var (stuck, hook) = FindStuckStart();
+        var error = new TimeoutException(
+            $"Service '{stuck.Label}' did not start within {timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s: it was in {hook}.");
+        ServiceLog.StartTimedOut(Log, stuck.Label, timeout, hook);
+        await startCancellation.CancelAsync().ConfigureAwait(ctx);
+
+        // What started is stopped, in reverse (the stop runs alongside the stuck hook, which gives up
+        // at its next step if it ever returns).
+        try
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(ctx);
+        }
+        catch (Exception ex)
+        {
+            ServiceLog.OnStopFailed(Log, ex);
+        }
+
+        _ = start.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        throw error;
+    }
+
+    /// <summary>The deepest service of this tree still starting, and the hook it is in (for the timeout's message).</summary>
+    private (IService Service, string Hook) FindStuckStart()
+    {
+        IService stuck = this;
+        var hook = _activity;
+        var depth = 0;
+        foreach (var node in Beacon.Traverse())
+        {
+            if (node.Data.State == ServiceState.Starting && AsService(node.Data) is { CurrentHook: { } current } && node.Depth > depth)
+            {
+                (stuck, hook, depth) = (node.Data, current, node.Depth);
+            }
+        }
+
+        return (stuck, hook ?? "its start");
     }
 
     /// <summary>
@@ -520,7 +590,7 @@ public abstract partial class Service
 
         if (start)
         {
-            await RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken).ConfigureAwait(ctx);
+            await RunStartAsync(cancellationToken).ConfigureAwait(ctx);
         }
     }
 

@@ -11,6 +11,9 @@ namespace Mode.Logging;
 internal static partial class ServiceLog
 {
     // 1xxx: lifecycle
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Error, Message = "Start timed out: {Service} did not start within {Timeout} (it was in {Hook}); stopping what started")]
+    public static partial void StartTimedOut(ILogger logger, string service, TimeSpan timeout, string hook);
+
     [LoggerMessage(EventId = 1001, Message = "Starting...")]
     public static partial void Starting(ILogger logger, LogLevel level);
 
