@@ -262,6 +262,7 @@ public abstract partial class Service
 
         EnsureInitialized();
         var wiring = ServiceWiring.For(this);
+        var span = ModeTracing.StartSpan(ModeTracing.Start, this);
         try
         {
             if (_restartCount == 0)
@@ -284,29 +285,35 @@ public abstract partial class Service
                 }
 
                 _activity = nameof(OnFirstStartAsync);
+                ModeTracing.Phase(span, nameof(OnFirstStartAsync));
                 await OnFirstStartAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
                 if (ShouldStop)
                 {
+                    ModeTracing.Phase(span, ModeTracing.CutShortPhase);
                     return;
                 }
             }
 
             ServiceLog.Starting(Log, MundaneLevel);
             _activity = nameof(OnStartAsync);
+            ModeTracing.Phase(span, nameof(OnStartAsync));
             await OnStartAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
             if (ShouldStop)
             {
+                ModeTracing.Phase(span, ModeTracing.CutShortPhase);
                 return;
             }
 
             StartBackgroundWork(wiring);
 
+            ModeTracing.Phase(span, ModeTracing.ChildrenPhase);
             for (var i = 0; ; i++)
             {
                 if (ShouldStop)
                 {
+                    ModeTracing.Phase(span, ModeTracing.CutShortPhase);
                     return;
                 }
 
@@ -330,14 +337,21 @@ public abstract partial class Service
             ServiceLog.Started(Log);
             ModeInstruments.Started(this);
             _activity = nameof(OnStartedAsync);
+            ModeTracing.Phase(span, nameof(OnStartedAsync));
             await OnStartedAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
         }
-        catch
+        catch (Exception ex)
         {
             _activity = null;
+            ModeTracing.End(span, ex);
+            span = null;
             await DisposeContextsAsync().ConfigureAwait(ctx);
             throw;
+        }
+        finally
+        {
+            ModeTracing.End(span);
         }
     }
 
@@ -412,6 +426,7 @@ public abstract partial class Service
     {
         var ctx = ContinueOnCapturedContext;
         ExceptionDispatchInfo? error = null;
+        var span = ModeTracing.StartSpan(ModeTracing.Stop, this);
         try
         {
             ServiceLog.Stopping(Log, MundaneLevel);
@@ -421,6 +436,7 @@ public abstract partial class Service
             try
             {
                 _activity = nameof(OnStopAsync);
+                ModeTracing.Phase(span, nameof(OnStopAsync));
                 await OnStopAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
             }
@@ -443,24 +459,29 @@ public abstract partial class Service
 
             if (HasChildren)
             {
+                ModeTracing.Phase(span, ModeTracing.ChildrenPhase);
                 await StopChildrenAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
             ServiceLog.ShuttingDown(Log);
             if (WaitForShutdown)
             {
+                ModeTracing.Phase(span, ModeTracing.WaitForShutdownPhase);
                 await WaitForShutdownSignalAsync().ConfigureAwait(ctx);
             }
 
+            ModeTracing.Phase(span, ModeTracing.BackgroundWorkPhase);
             await StopBackgroundWorkAsync().ConfigureAwait(ctx);
             if (HasContexts)
             {
+                ModeTracing.Phase(span, ModeTracing.ContextsPhase);
                 await DisposeContextsAsync().ConfigureAwait(ctx);
             }
 
             try
             {
                 _activity = nameof(OnShutdownAsync);
+                ModeTracing.Phase(span, nameof(OnShutdownAsync));
                 await OnShutdownAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
             }
@@ -481,6 +502,7 @@ public abstract partial class Service
                 Cold.StopError = error;
             }
 
+            ModeTracing.End(span, error?.SourceException);
             _stopCompleted.Set();
         }
 
@@ -535,7 +557,27 @@ public abstract partial class Service
     /// <para>A second <see cref="RestartAsync"/> while one is in flight waits until that one
     /// reaches its start (or gives up) and restarts nothing itself.</para>
     /// </remarks>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    public Task RestartAsync(CancellationToken cancellationToken = default) =>
+        ModeTracing.IsListening ? TracedRestartAsync(cancellationToken) : RestartCoreAsync(cancellationToken);
+
+    /// <summary><see cref="RestartAsync"/> inside its span <c>restart {Label}</c>, the parent of the stop's and the start's.</summary>
+    private async Task TracedRestartAsync(CancellationToken cancellationToken)
+    {
+        var span = ModeTracing.StartSpan(ModeTracing.Restart, this);
+        try
+        {
+            await RestartCoreAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        }
+        catch (Exception ex)
+        {
+            ModeTracing.End(span, ex);
+            throw;
+        }
+
+        ModeTracing.End(span);
+    }
+
+    private async Task RestartCoreAsync(CancellationToken cancellationToken)
     {
         var ctx = ContinueOnCapturedContext;
         TaskCompletionSource? inFlight = null;

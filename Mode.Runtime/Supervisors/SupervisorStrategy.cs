@@ -209,17 +209,7 @@ public abstract class SupervisorStrategy : Service, ISupervisor
                 return true;
             }
 
-            var index = IndexOf(service);
-            await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
-            var replacement = await _replacement(service, index).ConfigureAwait(ContinueOnCapturedContext);
-            if (ShouldStop)
-            {
-                // The supervisor began to stop while the factory ran: the replacement is not taken in.
-                return false;
-            }
-
-            Insert(index, replacement);
-            await replacement.MaybeStartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            await ReplaceAsync(service, _replacement, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         }
         catch (Exception ex) when (!ShouldStop)
         {
@@ -324,6 +314,37 @@ public abstract class SupervisorStrategy : Service, ISupervisor
         }
 
         _wakeup.Release();
+    }
+
+    /// <summary>
+    /// Stops the crashed service, puts the factory's new one in its position and starts it, inside the
+    /// span <c>restart {Label}</c> (as <see cref="Service.RestartAsync"/> is).
+    /// </summary>
+    private async Task ReplaceAsync(IService service, Func<IService, int, Task<IService>> factory, CancellationToken cancellationToken)
+    {
+        var span = ModeTracing.StartSpan(ModeTracing.Restart, service);
+        try
+        {
+            var index = IndexOf(service);
+            await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            var replacement = await factory(service, index).ConfigureAwait(ContinueOnCapturedContext);
+            if (ShouldStop)
+            {
+                // The supervisor began to stop while the factory ran: the replacement is not taken in.
+                ModeTracing.End(span);
+                return;
+            }
+
+            Insert(index, replacement);
+            await replacement.MaybeStartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        }
+        catch (Exception ex)
+        {
+            ModeTracing.End(span, ex);
+            throw;
+        }
+
+        ModeTracing.End(span);
     }
 
     /// <summary>Stops every supervised service (in reverse order), logging failures.</summary>
