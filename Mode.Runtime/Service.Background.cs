@@ -98,14 +98,23 @@ public abstract partial class Service
             return;
         }
 
+        // Under the lock the stop closes the list with: a stop that began after the start's last
+        // check either sees this work (and waits for it) or has closed the list, and then none of it
+        // starts. Starting under the lock is cheap: every work item yields before running its body.
         // The work outlives the start: it must not run under the start's span.
-        using (ModeTracing.NoAmbientSpan())
-        {
-            for (var i = 0; i < work.Count; i++)
+        lock (_sync)
+            using (ModeTracing.NoAmbientSpan())
             {
-                Track(work[i].Start(this), work.Count);
+                if (_backgroundClosed)
+                {
+                    return;
+                }
+
+                for (var i = 0; i < work.Count; i++)
+                {
+                    Track(work[i].Start(this), work.Count);
+                }
             }
-        }
     }
 
     private void Track(BackgroundEntry entry, int capacity = 4)

@@ -43,8 +43,9 @@ public abstract partial class Service : IService
     private const int StopClaimed = 4; // a stop was claimed; later StopAsync calls join it
     private const int Crashed = 8;
     private const int Stopping = 16; // the stop began: StoppingToken cancelled, sleepers woken
+    private const int RestartInFlight = 32; // RestartAsync has not reached its start yet (ColdState.RestartGate)
     private int _flags;
-    private volatile ServiceState _phase;
+    private int _phase; // a ServiceState; the start moves it only by compare-and-swap (Service.Lifecycle.cs)
     private int _restartCount;
     private volatile string? _activity;
     private CancellationTokenSource? _stoppingCts;
@@ -121,6 +122,33 @@ public abstract partial class Service : IService
     {
         get => _cold?.ShutdownTimeout ?? s_defaultShutdownTimeout;
         set => Cold.ShutdownTimeout = value;
+    }
+
+    /// <summary>
+    /// How long a start may take (default <see langword="null"/>: no limit). When it expires, the
+    /// start's token is cancelled, what started is stopped (in reverse, as any stop) and the start
+    /// fails with a <see cref="TimeoutException"/> naming the service still starting and the hook it
+    /// is in. Measured on <see cref="TimeProvider"/>. A child that has not set its own inherits its
+    /// parent's, like the clock; the Worker and Mode.Hosting set one on their tree.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
+    /// <exception cref="InvalidOperationException">Set after the service started.</exception>
+    public TimeSpan? StartTimeout
+    {
+        get => _cold?.StartTimeout;
+        set
+        {
+            if (value is { } timeout)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(value));
+            }
+
+            ThrowIfStarted(nameof(StartTimeout));
+            if (value is not null || _cold is not null)
+            {
+                Cold.StartTimeout = value;
+            }
+        }
     }
 
     /// <summary>When <see langword="true"/>, a stop waits (up to <see cref="ShutdownTimeout"/>) for <see cref="SetShutdown"/>.</summary>
@@ -363,6 +391,7 @@ public abstract partial class Service : IService
         public BlockingDetector? BlockingDetector;
         public IdleProbe? TestProbe;
         public TimeSpan ShutdownTimeout = s_defaultShutdownTimeout;
+        public TimeSpan? StartTimeout;
         public bool WaitForShutdown;
         public LogLevel MundaneLevel = LogLevel.Information;
         public ISupervisor? Supervisor;
@@ -371,6 +400,11 @@ public abstract partial class Service : IService
         // Lifecycle results (Service.Lifecycle.cs)
         public Exception? CrashReason;
         public ExceptionDispatchInfo? StopError;
+
+        // A restart that has not reached its start yet, and whether a StopAsync arrived meanwhile;
+        // guarded by _sync (Service.Lifecycle.cs).
+        public TaskCompletionSource? RestartGate;
+        public bool StopRequestedDuringRestart;
 
         // Children and contexts (Service.Dependencies.cs), guarded by _sync
         public List<IService>? Children;

@@ -101,6 +101,11 @@ public partial class Worker : Service
         }
 
         SetUpLogging();
+        if (Options.StartTimeout is { } startTimeout && StartTimeout is null && !IsStarted)
+        {
+            StartTimeout = startTimeout;
+        }
+
         using var signals = Options.HandleSignals ? InstallSignalHandlers() : null;
         using var cancellation = cancellationToken.Register(static w => ((Worker)w!).RequestStop(null, "Stopping: cancellation requested..."), this);
         var failed = false;
