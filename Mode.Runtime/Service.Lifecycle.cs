@@ -78,14 +78,27 @@ public abstract partial class Service
     /// <summary>The phase of the lifecycle, apart from a crash (see <see cref="State"/>).</summary>
     private ServiceState Phase => (ServiceState)Volatile.Read(ref _phase);
 
-    private void SetPhase(ServiceState phase) => Volatile.Write(ref _phase, (int)phase);
+    /// <summary>Sets the lifecycle phase and tells a test probe (Mode.Testing's waits).</summary>
+    private void SetPhase(ServiceState phase)
+    {
+        Volatile.Write(ref _phase, (int)phase);
+        _cold?.TestProbe?.Changed();
+    }
 
     /// <summary>
     /// Moves the phase from <paramref name="from"/> to <paramref name="to"/> unless something else
     /// (a stop) moved it first: the start uses it, so that it never overwrites a stop's phase.
     /// </summary>
-    private bool TryMovePhase(ServiceState from, ServiceState to) =>
-        Interlocked.CompareExchange(ref _phase, (int)to, (int)from) == (int)from;
+    private bool TryMovePhase(ServiceState from, ServiceState to)
+    {
+        if (Interlocked.CompareExchange(ref _phase, (int)to, (int)from) != (int)from)
+        {
+            return false;
+        }
+
+        _cold?.TestProbe?.Changed();
+        return true;
+    }
 
     /// <inheritdoc/>
     /// <remarks>

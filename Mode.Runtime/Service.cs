@@ -322,12 +322,6 @@ public abstract partial class Service : IService
         set => Cold.TestProbe = value;
     }
 
-    /// <summary>Sets the lifecycle phase and tells a test probe.</summary>
-    private void SetPhase(ServiceState phase)
-    {
-        _phase = phase;
-        _cold?.TestProbe?.Changed();
-    }
 
     /// <summary>Records the hook being run (<see cref="CurrentHook"/>) and tells a test probe.</summary>
     private void EnterHook(string hook)
