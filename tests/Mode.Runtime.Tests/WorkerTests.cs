@@ -242,6 +242,26 @@ public partial class WorkerTests
     }
 
     [Fact]
+    public async Task Signal_BeforeTheStart_StartsNothingAndExitsWith0()
+    {
+        // A signal while the command line is parsed (the handlers are installed before it): the
+        // worker logs it once logging is set up, starts nothing and exits cleanly.
+        var log = new ProbeLog();
+        var harness = new Harness([new ProbeService("A", log)]);
+        harness.Worker.CommandLine.AddFlag("--signal-now", "sends SIGTERM while parsing", () => harness.Worker.HandleSignal(15));
+
+        var code = await harness.Worker.ExecuteFromCommandLineAsync(["--signal-now"]).Within();
+
+        Assert.Equal(0, code);
+        Assert.Empty(log.Matching("start"));
+        Assert.Empty(log.Matching("stop"));
+        Assert.False(harness.Worker.IsStarted);
+        var messages = harness.ErrLines.Select(l => LogLine().Match(l).Groups[4].Value).ToArray();
+        Assert.Equal(["Stopping on signal received..."], messages);
+        Assert.False(harness.Forced.Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task SecondSignal_DuringAStuckStop_ForcesExitWith130()
     {
         var log = new ProbeLog();
