@@ -83,9 +83,25 @@ public abstract partial class Service
     private void StartBackgroundWork(ServiceWiring wiring)
     {
         var work = wiring.Work;
-        for (var i = 0; i < work.Count; i++)
+        if (work.Count == 0)
         {
-            Track(work[i].Start(this), work.Count);
+            return;
+        }
+
+        // Under the lock the stop closes the list with: a stop that began after the start's last
+        // check either sees this work (and waits for it) or has closed the list, and then none of it
+        // starts. Starting under the lock is cheap: every work item yields before running its body.
+        lock (_sync)
+        {
+            if (_backgroundClosed)
+            {
+                return;
+            }
+
+            for (var i = 0; i < work.Count; i++)
+            {
+                Track(work[i].Start(this), work.Count);
+            }
         }
     }
 

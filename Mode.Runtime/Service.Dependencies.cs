@@ -230,8 +230,17 @@ public abstract partial class Service
     {
         lock (_sync)
         {
-            (Cold.Contexts ??= []).Add((context, isAsync));
+            // The stop closes the run's background list before it releases the contexts.
+            if (!_backgroundClosed)
+            {
+                (Cold.Contexts ??= []).Add((context, isAsync));
+                return;
+            }
         }
+
+        // This run's stop has begun releasing contexts (a hook that outlived the stop added this
+        // one): release it now rather than never.
+        _ = DisposeContextAsync(context, isAsync);
     }
 
     private async Task DisposeContextsAsync()
@@ -252,21 +261,27 @@ public abstract partial class Service
                 contexts.RemoveAt(contexts.Count - 1);
             }
 
-            try
+            await DisposeContextAsync(context, isAsync).ConfigureAwait(ContinueOnCapturedContext);
+        }
+    }
+
+    /// <summary>Disposes one context; a failure is logged, never thrown.</summary>
+    private async Task DisposeContextAsync(object context, bool isAsync)
+    {
+        try
+        {
+            if (isAsync)
             {
-                if (isAsync)
-                {
-                    await ((IAsyncDisposable)context).DisposeAsync().ConfigureAwait(ContinueOnCapturedContext);
-                }
-                else
-                {
-                    ((IDisposable)context).Dispose();
-                }
+                await ((IAsyncDisposable)context).DisposeAsync().ConfigureAwait(ContinueOnCapturedContext);
             }
-            catch (Exception ex)
+            else
             {
-                ServiceLog.ContextDisposeFailed(Log, ex, context.GetType().Name);
+                ((IDisposable)context).Dispose();
             }
+        }
+        catch (Exception ex)
+        {
+            ServiceLog.ContextDisposeFailed(Log, ex, context.GetType().Name);
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Mode;
 public abstract partial class Service
 {
     /// <inheritdoc/>
-    public ServiceState State => HasFlag(Crashed) ? ServiceState.Crashed : _phase;
+    public ServiceState State => HasFlag(Crashed) ? ServiceState.Crashed : Phase;
 
     /// <summary>The lifecycle hook running right now (e.g. <c>OnStartAsync</c>), or <see langword="null"/>; for diagnostics.</summary>
     public string? CurrentHook => _activity;
@@ -75,22 +75,39 @@ public abstract partial class Service
     /// </summary>
     internal virtual ValueTask OnStopCoreAsync(CancellationToken cancellationToken) => default;
 
+    /// <summary>The phase of the lifecycle, apart from a crash (see <see cref="State"/>).</summary>
+    private ServiceState Phase => (ServiceState)Volatile.Read(ref _phase);
+
+    private void SetPhase(ServiceState phase) => Volatile.Write(ref _phase, (int)phase);
+
+    /// <summary>
+    /// Moves the phase from <paramref name="from"/> to <paramref name="to"/> unless something else
+    /// (a stop) moved it first: the start uses it, so that it never overwrites a stop's phase.
+    /// </summary>
+    private bool TryMovePhase(ServiceState from, ServiceState to) =>
+        Interlocked.CompareExchange(ref _phase, (int)to, (int)from) == (int)from;
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// Returns at once, running nothing, when the service's stop was claimed (it is never started
+    /// again before a reset) or when its parent or supervisor is stopping.
+    /// </remarks>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (!TrySetFlag(Started))
+        return ClaimStart() switch
         {
-            throw new InvalidOperationException(
-                $"Service '{Label}' was already started; call RestartAsync (or Reset) to start it again.");
-        }
-
-        return RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken);
+            StartClaim.Claimed => RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken),
+            StartClaim.AlreadyStarted => throw new InvalidOperationException(
+                $"Service '{Label}' was already started; call RestartAsync (or Reset) to start it again."),
+            _ => Task.CompletedTask,
+        };
     }
 
     /// <inheritdoc/>
+    /// <remarks>Starts nothing (and returns <see langword="false"/>) in the cases where <see cref="StartAsync"/> returns at once.</remarks>
     public Task<bool> MaybeStartAsync(CancellationToken cancellationToken = default)
     {
-        if (!TrySetFlag(Started))
+        if (ClaimStart() != StartClaim.Claimed)
         {
             return s_false;
         }
@@ -107,11 +124,73 @@ public abstract partial class Service
         return true;
     }
 
+    /// <summary>
+    /// Claims this service's start. The rule that keeps a stopped tree stopped: a service whose stop
+    /// was claimed, or whose restart is in flight, or whose parent or supervisor is stopping, is not
+    /// started. The owner is checked before the claim: a stopping owner stops its children after it
+    /// marked itself stopping, so either this check sees it, or the owner's stop reaches this
+    /// service's flags after the claim and stops it (the start then gives up at its next check).
+    /// </summary>
+    private StartClaim ClaimStart()
+    {
+        if (HasFlag(Started))
+        {
+            return StartClaim.AlreadyStarted;
+        }
+
+        if (OwnerIsStopping())
+        {
+            return StartClaim.Refused;
+        }
+
+        while (true)
+        {
+            var flags = Volatile.Read(ref _flags);
+            if ((flags & Started) != 0)
+            {
+                return StartClaim.AlreadyStarted;
+            }
+
+            if ((flags & (StopClaimed | RestartInFlight)) != 0)
+            {
+                return StartClaim.Refused;
+            }
+
+            if (Interlocked.CompareExchange(ref _flags, flags | Started, flags) == flags)
+            {
+                return StartClaim.Claimed;
+            }
+        }
+    }
+
+    /// <summary>Whether the service's parent (in the beacon tree) or its supervisor has begun to stop.</summary>
+    private bool OwnerIsStopping()
+    {
+        var parent = Volatile.Read(ref _beacon)?.Parent?.Data;
+        if (parent is not null && HasBegunStopping(parent))
+        {
+            return true;
+        }
+
+        return _cold?.Supervisor is IService supervisor && !ReferenceEquals(supervisor, parent) && HasBegunStopping(supervisor);
+    }
+
+    private static bool HasBegunStopping(IService service) =>
+        AsService(service) is { } s
+            ? s.HasFlag(StopClaimed | Stopping)
+            : service.State is ServiceState.Stopping or ServiceState.Shutdown;
+
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         var ctx = ContinueOnCapturedContext;
+        var from = Phase;
+        if (from is not (ServiceState.Init or ServiceState.Restarting) || !TryMovePhase(from, ServiceState.Starting))
+        {
+            // A stop claimed since the start was: it runs (or ran) instead of this start.
+            return;
+        }
+
         EnsureInitialized();
-        _phase = ServiceState.Starting;
         var wiring = ServiceWiring.For(this);
         try
         {
@@ -172,8 +251,13 @@ public abstract partial class Service
                 await child.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
+            if (!TryMovePhase(ServiceState.Starting, ServiceState.Running))
+            {
+                // The stop began after the last check: it owns the phase now.
+                return;
+            }
+
             ServiceLog.Started(Log);
-            _phase = ServiceState.Running;
             ModeInstruments.Started(this);
             _activity = nameof(OnStartedAsync);
             await OnStartedAsync(cancellationToken).ConfigureAwait(ctx);
@@ -188,14 +272,64 @@ public abstract partial class Service
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A stop that arrives while <see cref="RestartAsync"/> has not reached its start yet waits for
+    /// the restart to give up (it never starts the service then) and returns once the service is
+    /// stopped; one that arrives after the restart's start began stops the service as any stop does.
+    /// </remarks>
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (!TrySetFlag(StopClaimed))
+        while (true)
         {
-            return JoinStopAsync();
-        }
+            var flags = Volatile.Read(ref _flags);
+            if ((flags & RestartInFlight) != 0)
+            {
+                if (RequestStopDuringRestart() is { } restart)
+                {
+                    return StopAfterRestartAsync(restart, cancellationToken);
+                }
 
-        return RunLifecycleAsync(LifecycleOperation.Stop, s_stopCore, cancellationToken);
+                continue;
+            }
+
+            if ((flags & StopClaimed) != 0)
+            {
+                return JoinStopAsync();
+            }
+
+            if (Interlocked.CompareExchange(ref _flags, flags | StopClaimed, flags) == flags)
+            {
+                return RunLifecycleAsync(LifecycleOperation.Stop, s_stopCore, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The restart's own stop: claims the stop, or joins one already running.</summary>
+    private Task StopForRestartAsync(CancellationToken cancellationToken) =>
+        TrySetFlag(StopClaimed) ? RunLifecycleAsync(LifecycleOperation.Stop, s_stopCore, cancellationToken) : JoinStopAsync();
+
+    /// <summary>
+    /// Tells the restart in flight that a stop wants the service down, and returns what completes
+    /// when the restart has given up; <see langword="null"/> if the restart has just settled.
+    /// </summary>
+    private Task? RequestStopDuringRestart()
+    {
+        lock (_sync)
+        {
+            if (!HasFlag(RestartInFlight) || _cold?.RestartGate is not { } gate)
+            {
+                return null;
+            }
+
+            _cold.StopRequestedDuringRestart = true;
+            return gate.Task;
+        }
+    }
+
+    private async Task StopAfterRestartAsync(Task restart, CancellationToken cancellationToken)
+    {
+        await restart.ConfigureAwait(ContinueOnCapturedContext);
+        await StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
     }
 
     private async Task JoinStopAsync()
@@ -211,7 +345,7 @@ public abstract partial class Service
         try
         {
             ServiceLog.Stopping(Log, MundaneLevel);
-            _phase = ServiceState.Stopping;
+            SetPhase(ServiceState.Stopping);
             MarkStopping();
 
             try
@@ -271,7 +405,7 @@ public abstract partial class Service
         finally
         {
             _activity = null;
-            _phase = ServiceState.Shutdown;
+            SetPhase(ServiceState.Shutdown);
             if (error is not null || _cold is not null)
             {
                 Cold.StopError = error;
@@ -322,17 +456,184 @@ public abstract partial class Service
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// <para>Until the restart reaches its start, a <see cref="StopAsync"/> call waits for it instead
+    /// of joining the restart's own stop, and the restart then gives up: the service stays stopped
+    /// (if it was reset already, it is put back into <see cref="ServiceState.Shutdown"/> without
+    /// running a hook). The restart also gives up when the parent or supervisor is stopping. So a
+    /// stop of the tree never returns while a restart below it can still start something.</para>
+    /// <para>A second <see cref="RestartAsync"/> while one is in flight waits until that one
+    /// reaches its start (or gives up) and restarts nothing itself.</para>
+    /// </remarks>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
         var ctx = ContinueOnCapturedContext;
-        await StopAsync(cancellationToken).ConfigureAwait(ctx);
-        ModeInstruments.Restarted(this);
-        Reset();
-        _phase = ServiceState.Restarting;
-        _activity = nameof(OnRestartAsync);
-        await RunLifecycleAsync(LifecycleOperation.Restart, s_restartHook, cancellationToken).ConfigureAwait(ctx);
-        _activity = null;
-        await StartAsync(cancellationToken).ConfigureAwait(ctx);
+        TaskCompletionSource? inFlight = null;
+        lock (_sync)
+        {
+            var cold = Cold;
+            if (cold.RestartGate is { } running)
+            {
+                inFlight = running;
+            }
+            else
+            {
+                cold.RestartGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                cold.StopRequestedDuringRestart = false;
+                SetFlag(RestartInFlight);
+            }
+        }
+
+        if (inFlight is not null)
+        {
+            await inFlight.Task.ConfigureAwait(ctx);
+            return;
+        }
+
+        var reset = false;
+        var start = false;
+        try
+        {
+            await StopForRestartAsync(cancellationToken).ConfigureAwait(ctx);
+            if (!RestartGivesUp())
+            {
+                ModeInstruments.Restarted(this);
+                Reset();
+                reset = true;
+                SetPhase(ServiceState.Restarting);
+                _activity = nameof(OnRestartAsync);
+                await RunLifecycleAsync(LifecycleOperation.Restart, s_restartHook, cancellationToken).ConfigureAwait(ctx);
+                _activity = null;
+                start = true;
+            }
+        }
+        finally
+        {
+            if (reset)
+            {
+                _activity = null;
+            }
+
+            // Also when the stop or OnRestartAsync threw: the waiting stops are released either way.
+            start = SettleRestart(reset, start);
+        }
+
+        if (start)
+        {
+            await RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken).ConfigureAwait(ctx);
+        }
+    }
+
+    /// <summary>Whether the restart in flight must not start the service: a stop asked for it, or the owner is stopping.</summary>
+    private bool RestartGivesUp()
+    {
+        lock (_sync)
+        {
+            return _cold!.StopRequestedDuringRestart || OwnerIsStopping();
+        }
+    }
+
+    /// <summary>
+    /// Ends the restart's in-flight window, atomically with any <see cref="StopAsync"/> (both hold
+    /// <c>_sync</c>): claims the start when <paramref name="mayStart"/> and nothing asked for a stop;
+    /// otherwise a service that was reset goes back to the stopped state. Then wakes the waiting stops.
+    /// </summary>
+    /// <returns>Whether the caller is to run the start.</returns>
+    private bool SettleRestart(bool reset, bool mayStart)
+    {
+        TaskCompletionSource? gate;
+        var claimed = false;
+        var restored = false;
+        lock (_sync)
+        {
+            var cold = Cold;
+            gate = cold.RestartGate;
+            cold.RestartGate = null;
+            var start = mayStart && !cold.StopRequestedDuringRestart && !OwnerIsStopping();
+            cold.StopRequestedDuringRestart = false;
+            if (start)
+            {
+                // One atomic step from "restarting" to "started": a stop that comes after it sees a
+                // started service and stops it like any other.
+                UpdateFlags(static f => (f & ~RestartInFlight) | Started);
+                claimed = true;
+            }
+            else if (reset)
+            {
+                restored = true;
+                RestoreStopped(fromRestart: true);
+            }
+            else
+            {
+                ClearFlags(RestartInFlight);
+            }
+        }
+
+        if (restored)
+        {
+            RestoreChildrenStopped();
+        }
+
+        gate?.TrySetResult();
+        return claimed;
+    }
+
+    /// <summary>
+    /// Puts a service that was reset but will not start back into the stopped state — flags first
+    /// (a stop arriving now joins), then phase and signals — with no hook run.
+    /// </summary>
+    /// <returns><see langword="false"/> when it was started or its stop claimed meanwhile (it is left alone).</returns>
+    private bool RestoreStopped(bool fromRestart)
+    {
+        while (true)
+        {
+            var flags = Volatile.Read(ref _flags);
+            if (!fromRestart && (flags & (Started | StopClaimed | RestartInFlight)) != 0)
+            {
+                return false;
+            }
+
+            var next = (flags & ~RestartInFlight) | StopClaimed | Stopping;
+            if (Interlocked.CompareExchange(ref _flags, next, flags) == flags)
+            {
+                break;
+            }
+        }
+
+        SetPhase(ServiceState.Shutdown);
+        _stoppedOrCrashed.Set();
+        _stopCompleted.Set();
+        return true;
+    }
+
+    /// <summary>The reset of a restart that gave up reset the children too: they go back to stopped as well.</summary>
+    private void RestoreChildrenStopped()
+    {
+        for (var i = 0; ; i++)
+        {
+            var child = ChildAt(i);
+            if (child is null)
+            {
+                break;
+            }
+
+            if (AsService(child) is { } service && service.RestoreStopped(fromRestart: false))
+            {
+                service.RestoreChildrenStopped();
+            }
+        }
+    }
+
+    private void UpdateFlags(Func<int, int> update)
+    {
+        while (true)
+        {
+            var flags = Volatile.Read(ref _flags);
+            if (Interlocked.CompareExchange(ref _flags, update(flags), flags) == flags)
+            {
+                return;
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -353,7 +654,7 @@ public abstract partial class Service
         _stopCompleted.Reset();
         _shutdownSignal.Reset();
         ClearFlags(Crashed | Stopping | StopClaimed);
-        _phase = ServiceState.Init;
+        SetPhase(ServiceState.Init);
         ClearFlags(Started);
         for (var i = 0; ; i++)
         {
@@ -460,6 +761,19 @@ internal enum LifecycleOperation
 
     /// <summary><c>OnRestartAsync</c> between the stop and the start of a restart.</summary>
     Restart,
+}
+
+/// <summary>The outcome of claiming a service's start.</summary>
+internal enum StartClaim
+{
+    /// <summary>This call claimed the start and runs it.</summary>
+    Claimed,
+
+    /// <summary>A start was claimed before (and not reset).</summary>
+    AlreadyStarted,
+
+    /// <summary>Not started: its stop was claimed, its restart is in flight, or its parent or supervisor is stopping.</summary>
+    Refused,
 }
 
 /// <summary>Lets a non-<see cref="Service"/> implementation (a proxy) take part in crash propagation.</summary>

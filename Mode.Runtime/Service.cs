@@ -43,8 +43,9 @@ public abstract partial class Service : IService
     private const int StopClaimed = 4; // a stop was claimed; later StopAsync calls join it
     private const int Crashed = 8;
     private const int Stopping = 16; // the stop began: StoppingToken cancelled, sleepers woken
+    private const int RestartInFlight = 32; // RestartAsync has not reached its start yet (ColdState.RestartGate)
     private int _flags;
-    private volatile ServiceState _phase;
+    private int _phase; // a ServiceState; the start moves it only by compare-and-swap (Service.Lifecycle.cs)
     private int _restartCount;
     private volatile string? _activity;
     private CancellationTokenSource? _stoppingCts;
@@ -349,6 +350,11 @@ public abstract partial class Service : IService
         // Lifecycle results (Service.Lifecycle.cs)
         public Exception? CrashReason;
         public ExceptionDispatchInfo? StopError;
+
+        // A restart that has not reached its start yet, and whether a StopAsync arrived meanwhile;
+        // guarded by _sync (Service.Lifecycle.cs).
+        public TaskCompletionSource? RestartGate;
+        public bool StopRequestedDuringRestart;
 
         // Children and contexts (Service.Dependencies.cs), guarded by _sync
         public List<IService>? Children;

@@ -136,6 +136,12 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     protected async Task<bool> RestartServiceAsync(IService service, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
+        if (ShouldStop)
+        {
+            // A stopping supervisor restarts nothing (the service's own restart would give up too).
+            return false;
+        }
+
         if (!TryCountRestart())
         {
             ServiceLog.MaxRestartsExceeded(Log, MaxRestarts, Over);
@@ -156,6 +162,12 @@ public abstract class SupervisorStrategy : Service, ISupervisor
             var index = IndexOf(service);
             await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
             var replacement = await _replacement(service, index).ConfigureAwait(ContinueOnCapturedContext);
+            if (ShouldStop)
+            {
+                // The supervisor began to stop while the factory ran: the replacement is not taken in.
+                return false;
+            }
+
             Insert(index, replacement);
             await replacement.MaybeStartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         }
