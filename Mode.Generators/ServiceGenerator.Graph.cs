@@ -182,12 +182,12 @@ public sealed partial class ServiceGenerator
             var builder = new StringBuilder("flowchart TD\n");
             for (var i = 0; i < vertices.Count; i++)
             {
-                builder.Append("    ").Append(Id(i)).Append("[\"").Append(EscapeMermaid(vertices[i].Label)).Append("\"]\n");
+                builder.Append("    ").Append(Id(i)).Append("[\"").Append(GraphLabels.EscapeMermaid(vertices[i].Label)).Append("\"]\n");
             }
 
             foreach (var (from, to, member) in edges)
             {
-                builder.Append("    ").Append(Id(from)).Append(" -->|\"").Append(EscapeMermaid(member)).Append("\"| ").Append(Id(to)).Append('\n');
+                builder.Append("    ").Append(Id(from)).Append(" -->|\"").Append(GraphLabels.EscapeMermaid(member)).Append("\"| ").Append(Id(to)).Append('\n');
             }
 
             return builder.ToString();
@@ -202,57 +202,17 @@ public sealed partial class ServiceGenerator
             builder.Append("    edge [arrowhead=\"vee\", color=\"darkseagreen4\", arrowsize=\"0.7\"];\n");
             for (var i = 0; i < vertices.Count; i++)
             {
-                builder.Append("    ").Append(Id(i)).Append(" [label=\"").Append(EscapeDot(vertices[i].Label)).Append("\"];\n");
+                builder.Append("    ").Append(Id(i)).Append(" [label=\"").Append(GraphLabels.EscapeDot(vertices[i].Label)).Append("\"];\n");
             }
 
             foreach (var (from, to, member) in edges)
             {
-                builder.Append("    ").Append(Id(from)).Append(" -> ").Append(Id(to)).Append(" [label=\"").Append(EscapeDot(member)).Append("\"];\n");
+                builder.Append("    ").Append(Id(from)).Append(" -> ").Append(Id(to)).Append(" [label=\"").Append(GraphLabels.EscapeDot(member)).Append("\"];\n");
             }
 
             return builder.Append("}\n").ToString();
         }
 
         private static string Id(int index) => "n" + index.ToString(CultureInfo.InvariantCulture);
-
-        /// <summary>As <c>DependencyGraph.EscapeDot</c> in the runtime (a runtime test compares them).</summary>
-        internal static string EscapeDot(string label)
-        {
-            var builder = new StringBuilder(label.Length);
-            foreach (var c in label)
-            {
-                switch (c)
-                {
-                    case '"': builder.Append("\\\""); break;
-                    case '\\': builder.Append("\\\\"); break;
-                    case '\n': builder.Append("\\n"); break;
-                    case '\r': break;
-                    default: builder.Append(c); break;
-                }
-            }
-
-            return builder.ToString();
-        }
-
-        /// <summary>As <c>DependencyGraph.EscapeMermaid</c> in the runtime (a runtime test compares them).</summary>
-        internal static string EscapeMermaid(string label)
-        {
-            var builder = new StringBuilder(label.Length);
-            foreach (var c in label)
-            {
-                switch (c)
-                {
-                    case '"': builder.Append("#quot;"); break;
-                    case '#': builder.Append("#35;"); break;
-                    case '<': builder.Append("#lt;"); break;
-                    case '>': builder.Append("#gt;"); break;
-                    case '\n': builder.Append("<br/>"); break;
-                    case '\r': break;
-                    default: builder.Append(c); break;
-                }
-            }
-
-            return builder.ToString();
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Mode.Shared;
 
 namespace Mode;
 
@@ -63,7 +64,7 @@ public sealed class DependencyGraph
         writer.Write("    edge [arrowhead=\"vee\", color=\"darkseagreen4\", arrowsize=\"0.7\"];\n");
         foreach (var vertex in _vertices)
         {
-            writer.Write($"    {ids[vertex]} [label=\"{EscapeDot(vertex.Label)}\"];\n");
+            writer.Write($"    {ids[vertex]} [label=\"{GraphLabels.EscapeDot(vertex.Label)}\"];\n");
         }
 
         foreach (var (from, to) in Edges)
@@ -82,7 +83,7 @@ public sealed class DependencyGraph
         writer.Write("flowchart TD\n");
         foreach (var vertex in _vertices)
         {
-            writer.Write($"    {ids[vertex]}[\"{EscapeMermaid(vertex.Label)}\"]\n");
+            writer.Write($"    {ids[vertex]}[\"{GraphLabels.EscapeMermaid(vertex.Label)}\"]\n");
         }
 
         foreach (var (from, to) in Edges)
@@ -117,45 +118,5 @@ public sealed class DependencyGraph
         }
 
         return ids;
-    }
-
-    internal static string EscapeDot(string label)
-    {
-        var builder = new StringBuilder(label.Length);
-        foreach (var c in label)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': break;
-                default: builder.Append(c); break;
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    internal static string EscapeMermaid(string label)
-    {
-        // Inside a quoted Mermaid label only the quote and entity/markup characters need care;
-        // numeric entity codes are Mermaid's escape (#quot; for the quote).
-        var builder = new StringBuilder(label.Length);
-        foreach (var c in label)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("#quot;"); break;
-                case '#': builder.Append("#35;"); break;
-                case '<': builder.Append("#lt;"); break;
-                case '>': builder.Append("#gt;"); break;
-                case '\n': builder.Append("<br/>"); break;
-                case '\r': break;
-                default: builder.Append(c); break;
-            }
-        }
-
-        return builder.ToString();
     }
 }

@@ -1,4 +1,5 @@
 using Mode.Generators.Tests.Infrastructure;
+using Mode.Shared;
 
 namespace Mode.Generators.Tests;
 
@@ -109,10 +110,10 @@ public sealed class ServiceGraphTests
     [InlineData("a\\b\nc\r", "a\\b<br/>c", "a\\\\b\\nc")]
     public void Escape_Labels_AsTheRuntimeGraphsDo(string label, string mermaid, string dot)
     {
-        // The runtime's copy (DependencyGraph) is checked against the same values in
-        // Mode.Runtime.Tests (ServiceGraphTests), which can see its internals.
-        Assert.Equal(mermaid, ServiceGenerator.ServiceGraph.EscapeMermaid(label));
-        Assert.Equal(dot, ServiceGenerator.ServiceGraph.EscapeDot(label));
+        // The same file is linked into the runtime; Mode.Runtime.Tests (ServiceGraphTests) checks
+        // the runtime's compiled copy against the same values.
+        Assert.Equal(mermaid, GraphLabels.EscapeMermaid(label));
+        Assert.Equal(dot, GraphLabels.EscapeDot(label));
     }
 
     [Fact]

@@ -2,7 +2,7 @@
 //
 //     dotnet build samples/Tutorial -p:ShowModeDiagnostics=true
 //
-// and the build then lists MODE001-MODE009 (it fails: most rules are errors). Each rule's page is
+// and the build then lists MODE001-MODE012 (it fails: most rules are errors). Each rule's page is
 // Mode.Analyzers/docs/MODExxx.md. A normal build leaves this folder out.
 using Mode;
 
@@ -55,4 +55,30 @@ internal sealed partial class Misc : Service
 
     // MODE009: a dependency must be an instance member.
     [DependsOn] private static readonly Webserver? s_shared = null;
+}
+
+// MODE010: a service that writes its own ConfigureWiring keeps it, so the generator leaves the class
+// alone and its [Timer] never ticks.
+internal sealed partial class OwnWiring : Service
+{
+    [Timer(10)] private void Tick() { }
+
+    protected override void ConfigureWiring(ServiceWiring wiring) => base.ConfigureWiring(wiring);
+}
+
+// MODE011: the inherited ConfigureWiring is sealed, so the generator cannot override it.
+internal abstract class SealedWiringBase : Service
+{
+    protected sealed override void ConfigureWiring(ServiceWiring wiring) => base.ConfigureWiring(wiring);
+}
+
+internal sealed partial class UnderSealedWiring : SealedWiringBase
+{
+    [Timer(10)] private void Tick() { }
+}
+
+// MODE012: a file-local service cannot get the generator's second part (code: make it internal).
+file sealed partial class FileLocal : Service
+{
+    [Timer(10)] private void Tick() { }
 }

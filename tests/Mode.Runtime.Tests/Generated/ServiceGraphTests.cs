@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Mode.Shared;
 using Mode.TestKit;
 
 namespace Mode.Runtime.Tests.Generated;
@@ -71,16 +72,17 @@ public sealed partial class ServiceGraphTests
     [InlineData("a\\b\nc\r", "a\\b<br/>c", "a\\\\b\\nc")]
     public void Escape_RuntimeGraph_SameTableAsTheGenerators(string label, string mermaid, string dot)
     {
-        // Mode.Generators.Tests' ServiceGraphTests checks the generator's escaping on these same rows.
-        Assert.Equal(mermaid, DependencyGraph.EscapeMermaid(label));
-        Assert.Equal(dot, DependencyGraph.EscapeDot(label));
+        // GraphLabels is one file compiled into the runtime and the generator; Mode.Generators.Tests'
+        // ServiceGraphTests checks the generator's copy on these same rows.
+        Assert.Equal(mermaid, GraphLabels.EscapeMermaid(label));
+        Assert.Equal(dot, GraphLabels.EscapeDot(label));
     }
 
     [Fact]
     public void Labels_GenericService_EscapedAsTheRuntimeEscapesThem()
     {
-        Assert.Contains("[\"" + DependencyGraph.EscapeMermaid("GraphBox<T>") + "\"]", ModeServiceGraph.Mermaid, StringComparison.Ordinal);
-        Assert.Contains("[label=\"" + DependencyGraph.EscapeDot("GraphBox<T>") + "\"]", ModeServiceGraph.Dot, StringComparison.Ordinal);
+        Assert.Contains("[\"" + GraphLabels.EscapeMermaid("GraphBox<T>") + "\"]", ModeServiceGraph.Mermaid, StringComparison.Ordinal);
+        Assert.Contains("[label=\"" + GraphLabels.EscapeDot("GraphBox<T>") + "\"]", ModeServiceGraph.Dot, StringComparison.Ordinal);
     }
 
     private static MermaidGraph Parse(string mermaid)
