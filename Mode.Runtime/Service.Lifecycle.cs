@@ -216,10 +216,13 @@ public abstract partial class Service
                 _activity = nameof(OnFirstStartAsync);
                 await OnFirstStartAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
-                if (ShouldStop)
-                {
-                    return;
-                }
+            }
+
+            // Also on a restart's start: a stop that began since the phase moved has run (or is
+            // running) OnStopAsync, and an OnStartAsync after it would never be matched by a stop.
+            if (ShouldStop)
+            {
+                return;
             }
 
             ServiceLog.Starting(Log, MundaneLevel);

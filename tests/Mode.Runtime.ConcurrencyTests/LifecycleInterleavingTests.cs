@@ -54,11 +54,18 @@ public class LifecycleInterleavingTests
     [InlineData(1, new[] { Op.StartRoot, Op.StopRoot, Op.AddC })]
     // A start after a completed stop (of a never-started root) must not leave the root Starting.
     [InlineData(1, new[] { Op.StopRoot, Op.StartRoot, Op.StopRoot })]
+    // Two restarts of a and a stop of it at once (found by a 5,000-case run): a restart's stop ran
+    // OnStopAsync while the other restart's start was still before its OnStartAsync, so a was then
+    // started twice without a stop in between. The start now checks ShouldStop right before
+    // OnStartAsync on restarts too, which narrows the window to that check; a stop does not wait
+    // for a start in flight (by design: StopRestartRaceTests), so it is not closed.
+    [InlineData(3, new[] { Op.StopA, Op.RestartA, Op.RestartA, Op.StartRoot, Op.CrashB, Op.TickClock, Op.StopA, Op.AddC, Op.RemoveC, Op.StopRoot })]
+    [InlineData(3, new[] { Op.RestartA, Op.RestartA, Op.StopA })]
     // A child restarted by hand while the root stops.
     [InlineData(2, new[] { Op.StartRoot, Op.StopRoot, Op.RestartA })]
     public async Task Regression_Seeds(int lanes, Op[] ops)
     {
-        for (var i = 0; i < 50; i++)
+        for (var i = 0; i < 20; i++)
         {
             await RunAsync((ops, lanes));
         }
