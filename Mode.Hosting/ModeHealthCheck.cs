@@ -10,8 +10,8 @@ namespace Mode.Hosting;
 /// <remarks>
 /// <para>Per tree: <see cref="HealthStatus.Healthy"/> when the root and every service below it are
 /// <see cref="ServiceState.Running"/>; <see cref="HealthStatus.Degraded"/> when the root is running but
-/// some service below it is not (a supervised service crashed and is being restarted, or one is
-/// starting or stopping), or when the root itself is starting, restarting or stopping; the failure
+/// some service below it is not (a supervised service crashed and is being restarted or is waiting
+/// for its supervisor's <see cref="SupervisorStrategy.Backoff"/>, or one is starting or stopping), or when the root itself is starting, restarting or stopping; the failure
 /// status (<see cref="HealthStatus.Unhealthy"/> unless the registration says otherwise) when the root has
 /// crashed, has stopped or was never started. Over several trees the worst status wins.</para>
 /// <para>The result's data maps each service's path (<see cref="Node.Path"/>) to its state; its
@@ -59,7 +59,10 @@ public sealed class ModeHealthCheck : IHealthCheck
             data[path] = state.ToString();
             if (!ReferenceEquals(service, root) && state != ServiceState.Running)
             {
-                notRunning.Add($"{path} ({state})");
+                // A service waiting for its supervisor's restart backoff says so (and when).
+                notRunning.Add(service.Supervisor is SupervisorStrategy supervisor && supervisor.TryGetRestartDue(service, out var due)
+                    ? $"{path} ({state}, waiting to restart at {due:O})"
+                    : $"{path} ({state})");
                 reason ??= service.CrashReason;
             }
         }

@@ -24,6 +24,11 @@ namespace Mode.Hosting;
 /// <item>An unsupervised crash anywhere in the tree (which crashes the root) sets
 /// <see cref="Environment.ExitCode"/> to <see cref="ModeHostedServiceOptions.CrashExitCode"/> and calls
 /// <see cref="IHostApplicationLifetime.StopApplication"/>; the host then stops the tree.</item>
+/// <item>Traces: the start and the stop are each a trace of their own, spans <c>start {Label}</c> and
+/// <c>stop {Label}</c> nested as the tree is, from the activity source <c>Mode</c>
+/// (<see cref="Mode.Diagnostics.ModeActivities"/>). With OpenTelemetry:
+/// <c>services.AddOpenTelemetry().WithTracing(t => t.AddSource("Mode").AddOtlpExporter())</c>
+/// (<c>.WithMetrics(m => m.AddMeter("Mode"))</c> for the metrics).</item>
 /// </list>
 /// Every method is called by the host; none of them is meant to be called directly.
 /// </remarks>

@@ -1,4 +1,5 @@
 using Mode.Background;
+using Mode.Diagnostics;
 using Mode.Logging;
 
 namespace Mode;
@@ -21,14 +22,23 @@ public abstract partial class Service
 
     /// <summary>
     /// Starts <paramref name="factory"/> with <see cref="StoppingToken"/> as background work of this
-    /// service; see <see cref="AddFuture(Task, string?)"/>.
+    /// service; see <see cref="AddFuture(Task, string?)"/>. The factory runs without an ambient
+    /// <see cref="System.Diagnostics.Activity"/>, so the work's own spans are not children of the start
+    /// or stop span in progress (<see cref="Diagnostics.ModeActivities"/>).
     /// </summary>
     /// <param name="factory">Creates the work from the stopping token.</param>
     /// <param name="name">Its name in diagnostics (default <c>future</c>).</param>
     public Task AddFuture(Func<CancellationToken, Task> factory, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return AddFuture(factory(StoppingToken), name);
+        Task task;
+        using (ModeTracing.NoAmbientSpan())
+        {
+            // Outside the span of a start or stop in progress, as every kind of background work.
+            task = factory(StoppingToken);
+        }
+
+        return AddFuture(task, name);
     }
 
     /// <summary>The schedules of this run's timers, for diagnostics (drift, overlaps, skipped ticks).</summary>
@@ -91,18 +101,20 @@ public abstract partial class Service
         // Under the lock the stop closes the list with: a stop that began after the start's last
         // check either sees this work (and waits for it) or has closed the list, and then none of it
         // starts. Starting under the lock is cheap: every work item yields before running its body.
+        // The work outlives the start: it must not run under the start's span.
         lock (_sync)
-        {
-            if (_backgroundClosed)
+            using (ModeTracing.NoAmbientSpan())
             {
-                return;
-            }
+                if (_backgroundClosed)
+                {
+                    return;
+                }
 
-            for (var i = 0; i < work.Count; i++)
-            {
-                Track(work[i].Start(this), work.Count);
+                for (var i = 0; i < work.Count; i++)
+                {
+                    Track(work[i].Start(this), work.Count);
+                }
             }
-        }
     }
 
     private void Track(BackgroundEntry entry, int capacity = 4)

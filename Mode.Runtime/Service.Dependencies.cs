@@ -148,6 +148,11 @@ public abstract partial class Service
                 service.Cold.TimeProvider = clock;
             }
 
+            if (service._cold?.StartTimeout is null && cold.StartTimeout is { } startTimeout)
+            {
+                service.Cold.StartTimeout = startTimeout;
+            }
+
             if (service._cold?.LoggerFactory is null && cold.LoggerFactory is { } factory)
             {
                 service.Cold.LoggerFactory = factory;

@@ -96,7 +96,7 @@ public abstract partial class Service
     {
         return ClaimStart() switch
         {
-            StartClaim.Claimed => RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken),
+            StartClaim.Claimed => RunStartAsync(cancellationToken),
             StartClaim.AlreadyStarted => throw new InvalidOperationException(
                 $"Service '{Label}' was already started; call RestartAsync (or Reset) to start it again."),
             _ => Task.CompletedTask,
@@ -114,7 +114,7 @@ public abstract partial class Service
 
         // A start that completes synchronously (the common case for a tree of services) costs no
         // second state machine.
-        var start = RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken);
+        var start = RunStartAsync(cancellationToken);
         return start.IsCompletedSuccessfully ? s_true : AwaitStartAsync(start);
     }
 
@@ -122,6 +122,76 @@ public abstract partial class Service
     {
         await start.ConfigureAwait(ContinueOnCapturedContext);
         return true;
+    }
+
+    /// <summary>Runs a claimed start, bounded by <see cref="StartTimeout"/> when there is one.</summary>
+    /// <remarks>
+    /// A child started by its parent's start, whose own limit is no shorter than the parent's, arms no
+    /// timer of its own: the parent's covers it (and one expiry names the stuck service once).
+    /// </remarks>
+    private Task RunStartAsync(CancellationToken cancellationToken) =>
+        _cold?.StartTimeout is { } timeout && !CoveredByParentStartTimeout(timeout)
+            ? StartWithinAsync(timeout, cancellationToken)
+            : RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken);
+
+    private bool CoveredByParentStartTimeout(TimeSpan timeout) =>
+        Volatile.Read(ref _beacon)?.Parent?.Data is { } parent
+        && AsService(parent) is { } p
+        && p.Phase == ServiceState.Starting
+        && p._cold?.StartTimeout is { } parentTimeout
+        && parentTimeout <= timeout;
+
+    private async Task StartWithinAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var ctx = ContinueOnCapturedContext;
+        using var startCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var start = RunLifecycleAsync(LifecycleOperation.Start, s_startCore, startCancellation.Token);
+        try
+        {
+            await start.WaitAsync(timeout, TimeProvider, CancellationToken.None).ConfigureAwait(ctx);
+            return;
+        }
+        catch (TimeoutException) when (!start.IsCompleted)
+        {
+            // This start's own limit (a child's TimeoutException completes the start and goes on as it is).
+        }
+
+        var (stuck, hook) = FindStuckStart();
+        var error = new TimeoutException(
+            $"Service '{stuck.Label}' did not start within {timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s: it was in {hook}.");
+        ServiceLog.StartTimedOut(Log, stuck.Label, timeout, hook);
+        await startCancellation.CancelAsync().ConfigureAwait(ctx);
+
+        // What started is stopped, in reverse (the stop runs alongside the stuck hook, which gives up
+        // at its next step if it ever returns).
+        try
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(ctx);
+        }
+        catch (Exception ex)
+        {
+            ServiceLog.OnStopFailed(Log, ex);
+        }
+
+        _ = start.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        throw error;
+    }
+
+    /// <summary>The deepest service of this tree still starting, and the hook it is in (for the timeout's message).</summary>
+    private (IService Service, string Hook) FindStuckStart()
+    {
+        IService stuck = this;
+        var hook = _activity;
+        var depth = 0;
+        foreach (var node in Beacon.Traverse())
+        {
+            if (node.Data.State == ServiceState.Starting && AsService(node.Data) is { CurrentHook: { } current } && node.Depth > depth)
+            {
+                (stuck, hook, depth) = (node.Data, current, node.Depth);
+            }
+        }
+
+        return (stuck, hook ?? "its start");
     }
 
     /// <summary>
@@ -192,6 +262,7 @@ public abstract partial class Service
 
         EnsureInitialized();
         var wiring = ServiceWiring.For(this);
+        var span = ModeTracing.StartSpan(ModeTracing.Start, this);
         try
         {
             if (_restartCount == 0)
@@ -214,6 +285,7 @@ public abstract partial class Service
                 }
 
                 _activity = nameof(OnFirstStartAsync);
+                ModeTracing.Phase(span, nameof(OnFirstStartAsync));
                 await OnFirstStartAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
             }
@@ -222,24 +294,29 @@ public abstract partial class Service
             // running) OnStopAsync, and an OnStartAsync after it would never be matched by a stop.
             if (ShouldStop)
             {
+                ModeTracing.Phase(span, ModeTracing.CutShortPhase);
                 return;
             }
 
             ServiceLog.Starting(Log, MundaneLevel);
             _activity = nameof(OnStartAsync);
+            ModeTracing.Phase(span, nameof(OnStartAsync));
             await OnStartAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
             if (ShouldStop)
             {
+                ModeTracing.Phase(span, ModeTracing.CutShortPhase);
                 return;
             }
 
             StartBackgroundWork(wiring);
 
+            ModeTracing.Phase(span, ModeTracing.ChildrenPhase);
             for (var i = 0; ; i++)
             {
                 if (ShouldStop)
                 {
+                    ModeTracing.Phase(span, ModeTracing.CutShortPhase);
                     return;
                 }
 
@@ -263,14 +340,21 @@ public abstract partial class Service
             ServiceLog.Started(Log);
             ModeInstruments.Started(this);
             _activity = nameof(OnStartedAsync);
+            ModeTracing.Phase(span, nameof(OnStartedAsync));
             await OnStartedAsync(cancellationToken).ConfigureAwait(ctx);
             _activity = null;
         }
-        catch
+        catch (Exception ex)
         {
             _activity = null;
+            ModeTracing.End(span, ex);
+            span = null;
             await DisposeContextsAsync().ConfigureAwait(ctx);
             throw;
+        }
+        finally
+        {
+            ModeTracing.End(span);
         }
     }
 
@@ -345,6 +429,7 @@ public abstract partial class Service
     {
         var ctx = ContinueOnCapturedContext;
         ExceptionDispatchInfo? error = null;
+        var span = ModeTracing.StartSpan(ModeTracing.Stop, this);
         try
         {
             ServiceLog.Stopping(Log, MundaneLevel);
@@ -354,6 +439,7 @@ public abstract partial class Service
             try
             {
                 _activity = nameof(OnStopAsync);
+                ModeTracing.Phase(span, nameof(OnStopAsync));
                 await OnStopAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
             }
@@ -376,24 +462,29 @@ public abstract partial class Service
 
             if (HasChildren)
             {
+                ModeTracing.Phase(span, ModeTracing.ChildrenPhase);
                 await StopChildrenAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
             ServiceLog.ShuttingDown(Log);
             if (WaitForShutdown)
             {
+                ModeTracing.Phase(span, ModeTracing.WaitForShutdownPhase);
                 await WaitForShutdownSignalAsync().ConfigureAwait(ctx);
             }
 
+            ModeTracing.Phase(span, ModeTracing.BackgroundWorkPhase);
             await StopBackgroundWorkAsync().ConfigureAwait(ctx);
             if (HasContexts)
             {
+                ModeTracing.Phase(span, ModeTracing.ContextsPhase);
                 await DisposeContextsAsync().ConfigureAwait(ctx);
             }
 
             try
             {
                 _activity = nameof(OnShutdownAsync);
+                ModeTracing.Phase(span, nameof(OnShutdownAsync));
                 await OnShutdownAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
             }
@@ -414,6 +505,7 @@ public abstract partial class Service
                 Cold.StopError = error;
             }
 
+            ModeTracing.End(span, error?.SourceException);
             _stopCompleted.Set();
         }
 
@@ -468,7 +560,27 @@ public abstract partial class Service
     /// <para>A second <see cref="RestartAsync"/> while one is in flight waits until that one
     /// reaches its start (or gives up) and restarts nothing itself.</para>
     /// </remarks>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    public Task RestartAsync(CancellationToken cancellationToken = default) =>
+        ModeTracing.IsListening ? TracedRestartAsync(cancellationToken) : RestartCoreAsync(cancellationToken);
+
+    /// <summary><see cref="RestartAsync"/> inside its span <c>restart {Label}</c>, the parent of the stop's and the start's.</summary>
+    private async Task TracedRestartAsync(CancellationToken cancellationToken)
+    {
+        var span = ModeTracing.StartSpan(ModeTracing.Restart, this);
+        try
+        {
+            await RestartCoreAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        }
+        catch (Exception ex)
+        {
+            ModeTracing.End(span, ex);
+            throw;
+        }
+
+        ModeTracing.End(span);
+    }
+
+    private async Task RestartCoreAsync(CancellationToken cancellationToken)
     {
         var ctx = ContinueOnCapturedContext;
         TaskCompletionSource? inFlight = null;
@@ -523,7 +635,7 @@ public abstract partial class Service
 
         if (start)
         {
-            await RunLifecycleAsync(LifecycleOperation.Start, s_startCore, cancellationToken).ConfigureAwait(ctx);
+            await RunStartAsync(cancellationToken).ConfigureAwait(ctx);
         }
     }
 

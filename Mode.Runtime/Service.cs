@@ -124,6 +124,33 @@ public abstract partial class Service : IService
         set => Cold.ShutdownTimeout = value;
     }
 
+    /// <summary>
+    /// How long a start may take (default <see langword="null"/>: no limit). When it expires, the
+    /// start's token is cancelled, what started is stopped (in reverse, as any stop) and the start
+    /// fails with a <see cref="TimeoutException"/> naming the service still starting and the hook it
+    /// is in. Measured on <see cref="TimeProvider"/>. A child that has not set its own inherits its
+    /// parent's, like the clock; the Worker and Mode.Hosting set one on their tree.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
+    /// <exception cref="InvalidOperationException">Set after the service started.</exception>
+    public TimeSpan? StartTimeout
+    {
+        get => _cold?.StartTimeout;
+        set
+        {
+            if (value is { } timeout)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(value));
+            }
+
+            ThrowIfStarted(nameof(StartTimeout));
+            if (value is not null || _cold is not null)
+            {
+                Cold.StartTimeout = value;
+            }
+        }
+    }
+
     /// <summary>When <see langword="true"/>, a stop waits (up to <see cref="ShutdownTimeout"/>) for <see cref="SetShutdown"/>.</summary>
     public bool WaitForShutdown
     {
@@ -342,6 +369,7 @@ public abstract partial class Service : IService
         public ILoggerFactory? LoggerFactory;
         public BlockingDetector? BlockingDetector;
         public TimeSpan ShutdownTimeout = s_defaultShutdownTimeout;
+        public TimeSpan? StartTimeout;
         public bool WaitForShutdown;
         public LogLevel MundaneLevel = LogLevel.Information;
         public ISupervisor? Supervisor;

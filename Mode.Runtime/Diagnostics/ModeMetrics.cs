@@ -25,6 +25,9 @@ public static class ModeMetrics
     /// <summary>Counter: restarts (<c>RestartAsync</c> calls, by a supervisor or by hand).</summary>
     public const string Restarts = "mode.service.restarts";
 
+    /// <summary>Counter: waits before a supervised restart (<see cref="SupervisorStrategy.Backoff"/>), tagged with the waiting service.</summary>
+    public const string BackoffWaits = "mode.supervisor.backoff_waits";
+
     /// <summary>Counter: timer ticks.</summary>
     public const string TimerTicks = "mode.timer.ticks";
 
@@ -54,6 +57,7 @@ internal static class ModeInstruments
     private static readonly Counter<long> s_stops = s_meter.CreateCounter<long>(ModeMetrics.Stops, "{service}", "Services that finished stopping");
     private static readonly Counter<long> s_crashes = s_meter.CreateCounter<long>(ModeMetrics.Crashes, "{crash}", "Service crashes");
     private static readonly Counter<long> s_restarts = s_meter.CreateCounter<long>(ModeMetrics.Restarts, "{restart}", "Service restarts");
+    private static readonly Counter<long> s_backoffWaits = s_meter.CreateCounter<long>(ModeMetrics.BackoffWaits, "{wait}", "Waits before a supervised restart");
     private static readonly Counter<long> s_ticks = s_meter.CreateCounter<long>(ModeMetrics.TimerTicks, "{tick}", "Timer ticks");
     private static readonly Histogram<double> s_drift = s_meter.CreateHistogram<double>(ModeMetrics.TimerDrift, "s", "Lateness of timer ticks against their deadline");
     private static readonly Counter<long> s_overlaps = s_meter.CreateCounter<long>(ModeMetrics.TimerOverlaps, "{tick}", "Timer ticks that overran their interval");
@@ -66,6 +70,8 @@ internal static class ModeInstruments
     public static void Crashed(IService service) => Count(s_crashes, service);
 
     public static void Restarted(IService service) => Count(s_restarts, service);
+
+    public static void BackoffWait(IService service) => Count(s_backoffWaits, service);
 
     public static void Blocked(IService service) => Count(s_blocking, service);
 

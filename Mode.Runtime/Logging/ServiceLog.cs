@@ -11,6 +11,9 @@ namespace Mode.Logging;
 internal static partial class ServiceLog
 {
     // 1xxx: lifecycle
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Error, Message = "Start timed out: {Service} did not start within {Timeout} (it was in {Hook}); stopping what started")]
+    public static partial void StartTimedOut(ILogger logger, string service, TimeSpan timeout, string hook);
+
     [LoggerMessage(EventId = 1001, Message = "Starting...")]
     public static partial void Starting(ILogger logger, LogLevel level);
 
@@ -88,6 +91,9 @@ internal static partial class ServiceLog
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Restarting dead {Service}! Last crash reason: {Reason}")]
     public static partial void RestartingDeadService(ILogger logger, string service, string reason);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Restarting dead {Service} in {Delay} s (attempt {Attempt}). Last crash reason: {Reason}")]
+    public static partial void RestartingDeadServiceIn(ILogger logger, string service, string delay, int attempt, string reason);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Error while stopping {Service}")]
     public static partial void SupervisedStopFailed(ILogger logger, Exception exception, string service);

@@ -1,4 +1,5 @@
 
+using Mode.Diagnostics;
 using Mode.Logging;
 
 namespace Mode;
@@ -23,6 +24,15 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     private readonly SemaphoreSlim _wakeup = new(0);
     private readonly Queue<long> _restarts = new();
     private readonly Func<IService, int, Task<IService>>? _replacement;
+
+    // Backoff (guarded by _backoffLock): per service, the attempts since the last reset and when it
+    // was last restarted; and the services waiting for their delay right now, with the restart's due time.
+    private readonly object _backoffLock = new();
+    private readonly Dictionary<IService, (int Attempt, long RestartedAt)> _attempts = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<IService, DateTimeOffset> _waiting = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<IService> _restarting = new(ReferenceEqualityComparer.Instance);
+    private int _backoffWaits;
+    private int _totalRestarts;
 
     /// <summary>Creates a supervisor.</summary>
     /// <param name="services">Services to supervise, in start order.</param>
@@ -60,10 +70,45 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     public TimeSpan Over { get; }
 
     /// <summary>How many restarts (or replacements) this supervisor has made.</summary>
-    public int TotalRestarts { get; private set; }
+    public int TotalRestarts => Volatile.Read(ref _totalRestarts);
 
     /// <summary>The supervised services, in order.</summary>
     public IReadOnlyList<IService> Services => Children;
+
+    /// <summary>
+    /// How long to wait before each restart, or <see langword="null"/> (the default) to restart at
+    /// once. While a service waits it is stopped (not running); a stop of the supervisor ends the wait
+    /// at once and restarts nothing. <see cref="MaxRestarts"/> counts the restarts actually made.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set after the supervisor started.</exception>
+    public RestartBackoff? Backoff
+    {
+        get;
+        set
+        {
+            if (IsStarted)
+            {
+                throw new InvalidOperationException($"Backoff of supervisor '{Label}' cannot change after it started.");
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>Whether <paramref name="service"/> is waiting for its <see cref="Backoff"/> delay, and when its restart is due.</summary>
+    /// <param name="service">A supervised service.</param>
+    /// <param name="due">When the restart is due, on the supervisor's <see cref="Service.TimeProvider"/>.</param>
+    /// <returns><see langword="true"/> while the service waits.</returns>
+    public bool TryGetRestartDue(IService service, out DateTimeOffset due)
+    {
+        lock (_backoffLock)
+        {
+            return _waiting.TryGetValue(service, out due);
+        }
+    }
+
+    /// <summary>How many times this supervisor waited for a <see cref="Backoff"/> delay.</summary>
+    public int TotalBackoffWaits => Volatile.Read(ref _backoffWaits);
 
     /// <summary>Whether this strategy sets <see cref="IService.Supervisor"/> on its services.</summary>
     private protected virtual bool Intercepts => true;
@@ -149,8 +194,13 @@ public abstract class SupervisorStrategy : Service, ISupervisor
             return false;
         }
 
-        ServiceLog.RestartingDeadService(Log, service.Label, DescribeReason(service.CrashReason));
-        TotalRestarts++;
+        if (Backoff is null)
+        {
+            // With a backoff, WaitBeforeRestartAsync said it already, with the delay.
+            ServiceLog.RestartingDeadService(Log, service.Label, DescribeReason(service.CrashReason));
+        }
+
+        Interlocked.Increment(ref _totalRestarts);
         try
         {
             if (_replacement is null)
@@ -159,17 +209,7 @@ public abstract class SupervisorStrategy : Service, ISupervisor
                 return true;
             }
 
-            var index = IndexOf(service);
-            await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
-            var replacement = await _replacement(service, index).ConfigureAwait(ContinueOnCapturedContext);
-            if (ShouldStop)
-            {
-                // The supervisor began to stop while the factory ran: the replacement is not taken in.
-                return false;
-            }
-
-            Insert(index, replacement);
-            await replacement.MaybeStartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            await ReplaceAsync(service, _replacement, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
         }
         catch (Exception ex) when (!ShouldStop)
         {
@@ -179,6 +219,132 @@ public abstract class SupervisorStrategy : Service, ISupervisor
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="service"/>'s <see cref="Backoff"/> delay before its restart: stops the
+    /// service (a crash only marks it; its work may still run), logs "Restarting dead … in … s (attempt
+    /// n)" and sleeps on the supervisor's <see cref="Service.TimeProvider"/>. Returns at once without a
+    /// backoff. A stop of the supervisor ends the wait at once.
+    /// </summary>
+    /// <returns><see langword="false"/> when the supervisor is stopping: nothing is to be restarted.</returns>
+    /// <param name="service">The crashed service.</param>
+    /// <param name="cancellationToken">Passed to the service's stop.</param>
+    protected async Task<bool> WaitBeforeRestartAsync(IService service, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        if (Backoff is not { } backoff || ShouldStop)
+        {
+            return !ShouldStop;
+        }
+
+        var ctx = ContinueOnCapturedContext;
+        int attempt;
+        TimeSpan delay;
+        lock (_backoffLock)
+        {
+            // Attempts count up while the service keeps crashing within ResetAfter of its last restart.
+            var now = TimeProvider.GetTimestamp();
+            attempt = _attempts.TryGetValue(service, out var last) && TimeProvider.GetElapsedTime(last.RestartedAt, now) < backoff.ResetAfter
+                ? last.Attempt + 1
+                : 1;
+            delay = backoff.DelayFor(attempt);
+            _attempts[service] = (attempt, last.RestartedAt);
+            _waiting[service] = TimeProvider.GetUtcNow() + delay;
+            _backoffWaits++;
+        }
+
+        try
+        {
+            try
+            {
+                await service.StopAsync(cancellationToken).ConfigureAwait(ctx);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ServiceLog.SupervisedStopFailed(Log, ex, service.Label);
+            }
+
+            ModeInstruments.BackoffWait(service);
+            ServiceLog.RestartingDeadServiceIn(
+                Log,
+                service.Label,
+                delay.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
+                attempt,
+                DescribeReason(service.CrashReason));
+            if (!await SleepAsync(delay, CancellationToken.None).ConfigureAwait(ctx) || ShouldStop)
+            {
+                return false;
+            }
+
+            lock (_backoffLock)
+            {
+                _attempts[service] = (attempt, TimeProvider.GetTimestamp());
+            }
+
+            return true;
+        }
+        finally
+        {
+            lock (_backoffLock)
+            {
+                _waiting.Remove(service);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Marks <paramref name="service"/> as being restarted on its own (one-for-one with a backoff), so
+    /// that the supervisor's next passes leave it alone; <see langword="false"/> if it already is.
+    /// </summary>
+    private protected bool TryBeginRestart(IService service)
+    {
+        lock (_backoffLock)
+        {
+            return _restarting.Add(service);
+        }
+    }
+
+    /// <summary>Ends <see cref="TryBeginRestart"/>, and wakes the supervisor in case the service crashed again meanwhile.</summary>
+    private protected void EndRestart(IService service)
+    {
+        lock (_backoffLock)
+        {
+            _restarting.Remove(service);
+        }
+
+        _wakeup.Release();
+    }
+
+    /// <summary>
+    /// Stops the crashed service, puts the factory's new one in its position and starts it, inside the
+    /// span <c>restart {Label}</c> (as <see cref="Service.RestartAsync"/> is).
+    /// </summary>
+    private async Task ReplaceAsync(IService service, Func<IService, int, Task<IService>> factory, CancellationToken cancellationToken)
+    {
+        var span = ModeTracing.StartSpan(ModeTracing.Restart, service);
+        try
+        {
+            var index = IndexOf(service);
+            await service.StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            var replacement = await factory(service, index).ConfigureAwait(ContinueOnCapturedContext);
+            if (ShouldStop)
+            {
+                // The supervisor began to stop while the factory ran: the replacement is not taken in.
+                ModeTracing.End(span);
+                return;
+            }
+
+            Insert(index, replacement);
+            await replacement.MaybeStartAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        }
+        catch (Exception ex)
+        {
+            ModeTracing.End(span, ex);
+            throw;
+        }
+
+        ModeTracing.End(span);
     }
 
     /// <summary>Stops every supervised service (in reverse order), logging failures.</summary>
@@ -223,7 +389,12 @@ public abstract class SupervisorStrategy : Service, ISupervisor
                 return;
             }
 
-            var crashed = Services.Where(static s => s.IsStarted && s.IsCrashed).ToArray();
+            IService[] crashed;
+            lock (_backoffLock)
+            {
+                crashed = Services.Where(s => s.IsStarted && s.IsCrashed && !_restarting.Contains(s)).ToArray();
+            }
+
             if (crashed.Length > 0)
             {
                 await RestartServicesAsync(crashed, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
@@ -261,6 +432,14 @@ public abstract class SupervisorStrategy : Service, ISupervisor
     }
 
     private bool TryCountRestart()
+    {
+        lock (_restarts)
+        {
+            return TryCountRestartLocked();
+        }
+    }
+
+    private bool TryCountRestartLocked()
     {
         var now = TimeProvider.GetTimestamp();
         while (_restarts.Count > 0 && TimeProvider.GetElapsedTime(_restarts.Peek(), now) >= Over)

@@ -17,10 +17,36 @@ public sealed class OneForOneSupervisor(
         ArgumentNullException.ThrowIfNull(crashed);
         foreach (var service in crashed)
         {
+            if (Backoff is not null)
+            {
+                // Each service waits for its own delay, so one long wait never holds up another's restart.
+                if (TryBeginRestart(service))
+                {
+                    _ = AddFuture(RestartAfterBackoffAsync(service, cancellationToken), $"restart {service.Label}");
+                }
+
+                continue;
+            }
+
             if (!await RestartServiceAsync(service, cancellationToken).ConfigureAwait(ContinueOnCapturedContext))
             {
                 return;
             }
+        }
+    }
+
+    private async Task RestartAfterBackoffAsync(IService service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await WaitBeforeRestartAsync(service, cancellationToken).ConfigureAwait(ContinueOnCapturedContext))
+            {
+                await RestartServiceAsync(service, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+            }
+        }
+        finally
+        {
+            EndRestart(service);
         }
     }
 }
@@ -39,8 +65,14 @@ public sealed class OneForAllSupervisor(
     /// <inheritdoc/>
     protected override async Task RestartServicesAsync(IReadOnlyList<IService> crashed, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(crashed);
         var all = Services;
         await StopServicesAsync(all, cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
+        if (crashed.Count > 0 && !await WaitBeforeRestartAsync(crashed[0], cancellationToken).ConfigureAwait(ContinueOnCapturedContext))
+        {
+            return;
+        }
+
         foreach (var service in all)
         {
             if (!await RestartServiceAsync(service, cancellationToken).ConfigureAwait(ContinueOnCapturedContext))

@@ -104,6 +104,11 @@ public partial class Worker : Service
         InstallSignalHandlersEarly();
         SetUpLogging();
         LogEarlyStopRequest();
+        if (Options.StartTimeout is { } startTimeout && StartTimeout is null && !IsStarted)
+        {
+            StartTimeout = startTimeout;
+        }
+
         using var cancellation = cancellationToken.Register(static w => ((Worker)w!).RequestStop(null, "Stopping: cancellation requested..."), this);
         var failed = false;
         using var startCancellation = new CancellationTokenSource();

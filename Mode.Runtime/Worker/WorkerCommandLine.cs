@@ -26,6 +26,7 @@ public sealed class WorkerCommandLine
         AddOption("--logfile", "FILE", "write the log to FILE instead of standard error", v => options.LogFile = v.Length > 0 ? v : throw new FormatException("the file name is empty"), "-f");
         AddFlag("--quiet", "print only warnings and errors", () => options.Quiet = true, "-q");
         AddFlag("--debug", "debug mode: blocking detector on, log level debug unless --loglevel is given", () => { options.Debug = true; _debugGiven = true; });
+        AddOption("--start-timeout", "SECONDS", "fail the start after SECONDS, 0 for no limit (default: 300)", v => options.StartTimeout = ParseStartTimeout(v));
         AddFlag("--help", "show this help and exit", static () => { }, "-h");
         AddFlag("--version", "show the version and exit", static () => { });
     }
@@ -163,6 +164,17 @@ public sealed class WorkerCommandLine
         }
 
         return new ParseResult(outcome, null);
+    }
+
+    private static TimeSpan? ParseStartTimeout(string value)
+    {
+        var seconds = double.Parse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+        if (double.IsNaN(seconds) || double.IsInfinity(seconds) || seconds < 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            throw new FormatException("expected a number of seconds, 0 or more");
+        }
+
+        return seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
     }
 
     /// <summary>Parses a log level name: Python's (<c>info</c>, <c>warning</c>, <c>critical</c>) or .NET's.</summary>

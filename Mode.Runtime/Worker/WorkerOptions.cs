@@ -39,6 +39,14 @@ public sealed class WorkerOptions
     public TimeSpan? BlockingTimeout { get; set; }
 
     /// <summary>
+    /// How long starting the services may take (<c>--start-timeout</c>; default 5 minutes;
+    /// <see langword="null"/> for no limit). It becomes the Worker's <see cref="Service.StartTimeout"/>,
+    /// inherited by every service that has not set its own: when it expires, what started is stopped
+    /// and the Worker exits 1 with a message naming the service still starting and its hook.
+    /// </summary>
+    public TimeSpan? StartTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// When <see langword="true"/> (the default) the Worker gives its services its own logger factory
     /// (Mode's format, <see cref="LogLevel"/>, <see cref="LogFile"/>, <see cref="LoggerProviders"/>).
     /// When <see langword="false"/> it leaves every service's <see cref="Service.LoggerFactory"/> as it

@@ -18,6 +18,7 @@ internal static class Settings
         Options:
           --health-url URL       where GET /healthz is served: http://ADDRESS:PORT/ (default http://127.0.0.1:5080/)
           --crash-after SECONDS  crash the service tree after SECONDS, to show the exit code
+          --trace                print Mode's start-up and shut-down spans (OpenTelemetry's console exporter)
 
         """;
 
@@ -65,10 +66,23 @@ internal static class Settings
             : throw new FormatException("expected a number of seconds, 0 or more");
     }
 
+    /// <summary>
+    /// The command line with each bare flag (<c>--trace</c>) given its value (<c>--trace=true</c>): the
+    /// host's command-line configuration reads <c>--name value</c> pairs, so a bare flag would take
+    /// the next option as its value, or be dropped at the end.
+    /// </summary>
+    public static string[] WithFlagValues(string[] args) =>
+        args.Select(static a => a == "--trace" ? "--trace=true" : a).ToArray();
+
+    /// <summary>Whether to print the spans of the "Mode" activity source (<c>--trace</c>).</summary>
+    /// <exception cref="FormatException">Not <c>true</c> or <c>false</c>.</exception>
+    public static bool Trace(IConfiguration configuration) =>
+        configuration["trace"] is { } value && bool.Parse(value);
+
     /// <summary>The first bad setting as "invalid value 'X' for --NAME: reason", or <see langword="null"/>.</summary>
     public static string? Check(IConfiguration configuration)
     {
-        foreach (var (name, check) in new (string, Action<IConfiguration>)[] { ("health-url", c => HealthEndpoint(c)), ("crash-after", c => CrashAfter(c)) })
+        foreach (var (name, check) in new (string, Action<IConfiguration>)[] { ("health-url", c => HealthEndpoint(c)), ("crash-after", c => CrashAfter(c)), ("trace", c => Trace(c)) })
         {
             try
             {

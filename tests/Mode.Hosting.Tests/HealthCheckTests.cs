@@ -33,6 +33,28 @@ public sealed class HealthCheckTests
     }
 
     [Fact]
+    public async Task Evaluate_ServiceWaitingForItsRestartBackoff_IsDegradedAndSaysSo()
+    {
+        var clock = new ManualTimeProvider();
+        var logs = new CapturingLoggerFactory();
+        var worker = new Probe("worker", new Recorder());
+        var supervisor = new OneForOneSupervisor([worker])
+        {
+            Backoff = new RestartBackoff(TimeSpan.FromSeconds(4), jitter: 0),
+        };
+        var app = new Probe("app", new Recorder(), supervisor) { TimeProvider = clock, LoggerFactory = logs };
+        await app.StartAsync().Within();
+
+        worker.Crash(new InvalidOperationException("database is down"));
+        await logs.WaitForAsync(e => e.Message.StartsWith("Restarting dead worker in 4.0 s (attempt 1)", StringComparison.Ordinal)).Within();
+        var result = ModeHealthCheck.Evaluate(app);
+
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Contains("worker (Crashed, waiting to restart at 2026-01-01T00:00:04.0000000+00:00)", result.Description, StringComparison.Ordinal);
+        await app.StopAsync().Within();
+    }
+
+    [Fact]
     public async Task Evaluate_SupervisedServiceCrashed_IsDegradedUntilItRunsAgain()
     {
         var worker = new Probe("worker", new Recorder());

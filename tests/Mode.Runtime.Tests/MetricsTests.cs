@@ -51,6 +51,28 @@ public sealed class MetricsTests : IDisposable
         _measurements.Where(m => m.Instrument == instrument && m.Service == service).Sum(m => m.Value);
 
     [Fact]
+    public async Task SupervisorBackoff_CountsEachWait()
+    {
+        var label = "backoff-" + Guid.NewGuid().ToString("N");
+        var clock = new ManualTimeProvider();
+        var logs = new CapturingLoggerFactory();
+        var service = new RecordingService(label, new Recorder());
+        var supervisor = new OneForOneSupervisor([service])
+        {
+            TimeProvider = clock,
+            LoggerFactory = logs,
+            Backoff = new RestartBackoff(TimeSpan.FromSeconds(1), jitter: 0),
+        };
+        await supervisor.StartAsync().Within();
+
+        service.Crash(new InvalidOperationException("x"));
+        await logs.WaitForAsync(e => e.Message.StartsWith($"Restarting dead {label} in", StringComparison.Ordinal)).Within();
+
+        Assert.Equal(1, Sum(ModeMetrics.BackoffWaits, label));
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
     public async Task Lifecycle_CountsStartsStopsCrashesAndRestarts()
     {
         var label = "metrics-" + Guid.NewGuid().ToString("N");

@@ -222,6 +222,45 @@ public partial class WorkerTests
     }
 
     [Fact]
+    public async Task StartTimeout_Expires_StopsWhatStartedAndExits1NamingTheServiceAndHook()
+    {
+        var log = new ProbeLog();
+        var starting = Signal();
+        var services = new IService[]
+        {
+            new ProbeService("A", log),
+            new ProbeService("Slow", log) { Starting = async (_, _) => { starting.TrySetResult(); await Task.Delay(Timeout.Infinite, CancellationToken.None); } },
+            new ProbeService("Never", log),
+        };
+        var harness = new Harness(services, o => o.StartTimeout = TimeSpan.FromSeconds(5));
+        var clock = (ManualTimeProvider)harness.Worker.TimeProvider;
+
+        var execution = harness.Worker.ExecuteAsync();
+        await starting.Task.Within();
+        await clock.WaitForArmedTimersAsync(1).Within();
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(1, await execution.Within());
+        File.WriteAllText(Path.Combine(Path.GetTempPath(), "mode-start-timeout-output.txt"), harness.Err);
+        Assert.Contains(harness.ErrLines, l => l.Contains("Start timed out: Slow did not start within 00:00:05 (it was in OnStartAsync); stopping what started", StringComparison.Ordinal));
+        Assert.Contains(harness.ErrLines, l => l.Contains("CRITICAL]: [^Worker]: Error while starting Worker: TimeoutException: Service 'Slow' did not start within 5 s: it was in OnStartAsync.", StringComparison.Ordinal));
+        Assert.Equal(["Never.stop", "Slow.stop", "A.stop"], log.Matching("stop"));
+    }
+
+    [Fact]
+    public void StartTimeout_CommandLine_SetsItOrTurnsItOff()
+    {
+        var harness = new Harness([new ProbeService("A", new ProbeLog())]);
+        Assert.Equal(TimeSpan.FromMinutes(5), harness.Options.StartTimeout);
+
+        Assert.Equal(ParseOutcome.Run, harness.Worker.CommandLine.Parse(["--start-timeout", "2.5"]).Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), harness.Options.StartTimeout);
+        Assert.Equal(ParseOutcome.Run, harness.Worker.CommandLine.Parse(["--start-timeout", "0"]).Outcome);
+        Assert.Null(harness.Options.StartTimeout);
+        Assert.Equal(ParseOutcome.Error, harness.Worker.CommandLine.Parse(["--start-timeout", "-1"]).Outcome);
+    }
+
+    [Fact]
     public async Task Signal_StopsGracefullyWithExitCode0()
     {
         var log = new ProbeLog();
