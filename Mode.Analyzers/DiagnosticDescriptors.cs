@@ -58,7 +58,7 @@ internal static class DiagnosticDescriptors
         messageFormat: "Invalid schedule on '{0}': {1}",
         DiagnosticCategories.Design,
         DiagnosticSeverity.Error,
-        description: "A [Timer] interval must be a finite number of seconds greater than zero; a [Crontab] expression must be a valid five-field cron expression or macro. The runtime would throw when the service is wired.");
+        description: "A [Timer] interval must be a finite number of seconds greater than zero; a [Crontab] expression must be a cron expression Cronos accepts (five fields, or six with IncludeSeconds = true) or a macro, and must fire at least once. The runtime would throw when the service is wired.");
 
     public static readonly DiagnosticDescriptor AsyncVoidInService = Create(
         DiagnosticIds.AsyncVoidInService,

@@ -10,10 +10,11 @@ namespace Mode.Analyzers;
 
 /// <summary>
 /// MODE006: a <c>[Timer]</c> interval that is not a finite number of seconds greater than zero (or
-/// is too large for a <c>TimeSpan</c> deadline), or a <c>[Crontab]</c> expression the runtime's cron
-/// parser rejects. The parser is the runtime's own <c>CronExpression</c>, compiled into this
-/// assembly as a linked source file, so the analyzer and the runtime always agree. Time-zone ids are
-/// not checked: the time-zone database differs between the build machine and the target.
+/// is too large for a <c>TimeSpan</c> deadline), or a <c>[Crontab]</c> expression the runtime rejects.
+/// The check is the runtime's own <c>CronSchedule</c> (compiled into this assembly as a linked source
+/// file), which parses with Cronos, the library the runtime uses, with the attribute's
+/// <c>IncludeSeconds</c>; so the analyzer and the runtime always agree. Time-zone ids are not
+/// checked: the time-zone database differs between the build machine and the target.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ScheduleAnalyzer : DiagnosticAnalyzer
@@ -56,7 +57,7 @@ public sealed class ScheduleAnalyzer : DiagnosticAnalyzer
 
             var problem = kind == ModeAttributeKind.Timer
                 ? CheckInterval(attribute.ConstructorArguments[0].Value)
-                : CheckCron(attribute.ConstructorArguments[0].Value as string);
+                : CheckCron(attribute.ConstructorArguments[0].Value as string, IncludesSeconds(attribute));
             if (problem is null)
             {
                 continue;
@@ -93,14 +94,27 @@ public sealed class ScheduleAnalyzer : DiagnosticAnalyzer
             : null;
     }
 
-    private static string? CheckCron(string? expression)
+    private static bool IncludesSeconds(AttributeData attribute)
+    {
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == "IncludeSeconds" && argument.Value.Value is bool includeSeconds)
+            {
+                return includeSeconds;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? CheckCron(string? expression, bool includeSeconds)
     {
         if (expression is null)
         {
             return "the cron expression is null";
         }
 
-        if (CronExpression.TryParse(expression, out _, out var error))
+        if (CronSchedule.TryParse(expression, includeSeconds, out _, out var error))
         {
             return null;
         }

@@ -17,6 +17,7 @@ internal static class KnownTypeNames
     public const string MaxDriftCorrection = "MaxDriftCorrection";
     public const string TimeZone = "TimeZone";
     public const string OnError = "OnError";
+    public const string IncludeSeconds = "IncludeSeconds";
 
     /// <summary>
     /// The default of <c>TimerAttribute.MaxDriftCorrection</c>, written into generated code when the

@@ -84,7 +84,8 @@ public sealed partial class ServiceGenerator
                 ", maxDriftCorrectionSeconds: " + Literal(timer.MaxDriftCorrectionSeconds) + OnError(timer.OnError) + ");",
             CrontabModel crontab =>
                 "wiring.AddCrontab(" + Literal(crontab.Name) + ", " + Literal(crontab.Expression) + ", " + Literal(crontab.TimeZone) +
-                ", " + Body(self, crontab.Method) + OnError(crontab.OnError) + ");",
+                ", " + Body(self, crontab.Method) + OnError(crontab.OnError) +
+                (crontab.IncludeSeconds ? ", includeSeconds: true" : string.Empty) + ");",
 
             // Unreachable for the kinds above; a new kind without a case here fails every snapshot test.
             _ => throw new InvalidOperationException("No emitter case for " + member.GetType().Name + "."),

@@ -100,6 +100,7 @@ public sealed partial class ServiceGenerator
 
             string? name = null;
             string? timeZone = null;
+            var includeSeconds = false;
             foreach (var argument in attribute.NamedArguments)
             {
                 switch (argument.Key)
@@ -109,6 +110,9 @@ public sealed partial class ServiceGenerator
                         break;
                     case KnownTypeNames.TimeZone when argument.Value.Kind == TypedConstantKind.Primitive:
                         timeZone = argument.Value.Value as string;
+                        break;
+                    case KnownTypeNames.IncludeSeconds when argument.Value.Value is bool seconds:
+                        includeSeconds = seconds;
                         break;
                     default:
                         // A property this generator version does not know: it does not change the wiring.
@@ -123,7 +127,7 @@ public sealed partial class ServiceGenerator
 
             return new ServiceMember(
                 type,
-                new CrontabModel(name ?? DefaultName(method), invocation, expression, timeZone, ReadOnError(attribute)),
+                new CrontabModel(name ?? DefaultName(method), invocation, expression, timeZone, includeSeconds, ReadOnError(attribute)),
                 default);
         }
 

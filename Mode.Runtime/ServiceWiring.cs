@@ -80,20 +80,22 @@ public sealed class ServiceWiring
     /// <param name="timeZone">A time-zone id, or <see langword="null"/> for UTC.</param>
     /// <param name="body">One run of the job.</param>
     /// <param name="onError">What an exception of a run does (default: log it and keep the schedule).</param>
+    /// <param name="includeSeconds">Whether <paramref name="expression"/> starts with a seconds field (six fields).</param>
     public void AddCrontab(
         string name,
         string expression,
         string? timeZone,
         Func<Service, CancellationToken, ValueTask> body,
-        BackgroundErrorPolicy onError = BackgroundErrorPolicy.Default)
+        BackgroundErrorPolicy onError = BackgroundErrorPolicy.Default,
+        bool includeSeconds = false)
     {
         ThrowIfFrozen();
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(body);
-        // Reached only through this method, so a NativeAOT app without cron jobs trims the cron
-        // parser and the time-zone database reader away (CronWork is the only type that uses them).
-        _work.Add(new CronWork(name, expression, timeZone, body, onError));
+        // Reached only through this method, so a NativeAOT app without cron jobs trims Cronos and
+        // the time-zone database reader away (CronWork is the only type that uses them).
+        _work.Add(new CronWork(name, expression, timeZone, includeSeconds, body, onError));
     }
 
     /// <summary>Registers a <see cref="DependsOnAttribute"/> field or property.</summary>

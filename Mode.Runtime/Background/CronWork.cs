@@ -11,11 +11,11 @@ namespace Mode.Background;
 /// </summary>
 /// <remarks>
 /// The only type that knows which cron parser is used: <see cref="ParseSchedule"/> turns the
-/// expression into an <see cref="ICronSchedule"/>. It is created only by
+/// expression into an <see cref="ICronSchedule"/> (Cronos, through <see cref="CronSchedule"/>). It is created only by
 /// <see cref="ServiceWiring.AddCrontab"/>, so a NativeAOT app without cron jobs trims the parser and
 /// the time-zone database reader away.
 /// </remarks>
-internal sealed class CronWork(string name, string expression, string? timeZone, Func<Service, CancellationToken, ValueTask> body, BackgroundErrorPolicy onError)
+internal sealed class CronWork(string name, string expression, string? timeZone, bool includeSeconds, Func<Service, CancellationToken, ValueTask> body, BackgroundErrorPolicy onError)
     : BackgroundWork(name, body, onError, kindDefault: BackgroundErrorPolicy.LogAndContinue)
 {
     // System timers reject due times beyond about 49.7 days, which a yearly job exceeds: wait in
@@ -28,14 +28,17 @@ internal sealed class CronWork(string name, string expression, string? timeZone,
     /// <summary>The time-zone id, or <see langword="null"/> for UTC.</summary>
     public string? TimeZone { get; } = timeZone;
 
+    /// <summary>Whether <see cref="Expression"/> starts with a seconds field.</summary>
+    public bool IncludeSeconds { get; } = includeSeconds;
+
     /// <inheritdoc/>
     public override BackgroundEntry Start(Service service) => new(RunAsync(service), this);
 
-    /// <summary>Parses <see cref="Expression"/> in <see cref="TimeZone"/>.</summary>
+    /// <summary>Parses <see cref="Expression"/> (with Cronos, through <see cref="CronSchedule"/>) in <see cref="TimeZone"/>.</summary>
     /// <exception cref="FormatException">The expression is invalid.</exception>
     /// <exception cref="TimeZoneNotFoundException">The time zone is unknown.</exception>
     internal ICronSchedule ParseSchedule() =>
-        new ParsedCronSchedule(CronExpression.Parse(Expression), CronExpression.FindTimeZone(TimeZone));
+        new ParsedCronSchedule(CronSchedule.Parse(Expression, IncludeSeconds), CronSchedule.FindTimeZone(TimeZone));
 
     private protected override void LogContinuing(ILogger log, Exception error) => ServiceLog.CronJobFailed(log, error, Name);
 
@@ -113,7 +116,7 @@ internal sealed class CronWork(string name, string expression, string? timeZone,
         DateTimeOffset? NextOccurrenceAfter(DateTimeOffset time);
     }
 
-    private sealed class ParsedCronSchedule(CronExpression expression, TimeZoneInfo zone) : ICronSchedule
+    private sealed class ParsedCronSchedule(CronSchedule expression, TimeZoneInfo zone) : ICronSchedule
     {
         public DateTimeOffset? NextOccurrenceAfter(DateTimeOffset time) => expression.GetNextOccurrence(time, zone);
     }

@@ -121,4 +121,73 @@ public class ScheduleAnalyzerTests
                 [Crontab("0 0 * * *", TimeZone = "Not/AZone")] private void Run() { }
             }
             """);
+
+    [Fact]
+    public Task Analyze_CronosExtensions_NoDiagnostic() =>
+        ModeAnalyzerTest.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Crontab("0 0 L * *")] private void A() { }
+                [Crontab("0 0 LW * *")] private void B() { }
+                [Crontab("0 0 15W * *")] private void C() { }
+                [Crontab("0 0 * * 5L")] private void D() { }
+                [Crontab("0 0 * * MON#2")] private void E() { }
+                [Crontab("0 0 ? * MON")] private void F() { }
+                [Crontab("0 22-2 * * *")] private void G() { }
+                [Crontab("@every_minute")] private void H() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_SecondsFieldWithIncludeSeconds_NoDiagnostic() =>
+        ModeAnalyzerTest.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Crontab("*/10 * * * * *", IncludeSeconds = true)] private void A() { }
+                [Crontab("30 0 9 * * MON-FRI", IncludeSeconds = true, TimeZone = "Europe/Paris")] private void B() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_SecondsFieldWithoutIncludeSeconds_Reports() =>
+        ModeAnalyzerTest.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Crontab([|"*/10 * * * * *"|])] private void A() { }
+                [Crontab([|"*/10 * * * * *"|], IncludeSeconds = false)] private void B() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_FiveFieldsWithIncludeSeconds_Reports() =>
+        ModeAnalyzerTest.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Crontab([|"0 9 * * *"|], IncludeSeconds = true)] private void A() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_NeverFiresOrUnsupported_Reports() =>
+        ModeAnalyzerTest.VerifyAsync(Id, """
+            public partial class App : Service
+            {
+                [Crontab([|"0 0 30 2 *"|])] private void A() { }
+                [Crontab([|"H * * * *"|])] private void B() { }
+                [Crontab([|"@reboot"|])] private void C() { }
+                [Crontab([|"0 0 * * MON#6"|])] private void D() { }
+            }
+            """);
+
+    [Fact]
+    public Task Analyze_SecondsFieldWithoutIncludeSeconds_MessageSaysHowToFix() =>
+        ModeAnalyzerTest.VerifyAsync(
+            """
+            public partial class App : Service
+            {
+                [Crontab({|#0:"0 * * * * *"|})] private void Run() { }
+            }
+            """,
+            ModeAnalyzerTest.Diagnostic(Id).WithLocation(0).WithMessage(
+                "Invalid schedule on 'App.Run': Cron expression '0 * * * * *': it has 6 fields; a leading seconds field needs IncludeSeconds = true, otherwise use five: minute hour day-of-month month day-of-week."));
 }

@@ -167,6 +167,31 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task Crontab_IncludeSeconds_PassesItOnOnlyWhenSet()
+    {
+        string[] sources = ["""
+            using Mode;
+
+            namespace App;
+
+            public partial class Poller : Service
+            {
+                [Crontab("*/10 * * * * *", IncludeSeconds = true, OnError = BackgroundErrorPolicy.Crash)]
+                private void Poll()
+                {
+                }
+
+                [Crontab("0 0 L * *", IncludeSeconds = false)]
+                private void CloseTheMonth()
+                {
+                }
+            }
+            """];
+
+        await Snapshot.VerifyAsync(sources);
+    }
+
+    [Fact]
     public async Task DependsOn_FieldsAndProperties_KeepsDeclarationOrder()
     {
         string[] sources = ["""

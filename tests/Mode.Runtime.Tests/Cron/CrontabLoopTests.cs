@@ -59,6 +59,27 @@ public sealed class CrontabLoopTests
     }
 
     [Fact]
+    public async Task RunCrontab_IncludeSeconds_RunsOnTheSecondsField()
+    {
+        var clock = new ManualTimeProvider(s_newYear);
+        await using var service = new TenSecondsService { TimeProvider = clock };
+        await service.StartAsync().Within();
+        await clock.WaitForArmedTimersAsync().Within();
+
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(service.Runs.Reader.TryRead(out _));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(s_newYear.AddSeconds(10), await service.Runs.Reader.ReadAsync().AsTask().Within());
+
+        await clock.WaitForArmedTimersAsync().Within();
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(s_newYear.AddSeconds(20), await service.Runs.Reader.ReadAsync().AsTask().Within());
+
+        await service.StopAsync().Within();
+        Assert.False(service.IsCrashed);
+    }
+
+    [Fact]
     public async Task RunCrontab_JobThrows_LogsErrorAndKeepsSchedule()
     {
         var clock = new ManualTimeProvider(s_newYear);
@@ -207,6 +228,15 @@ public sealed class CrontabLoopTests
         {
             base.ConfigureWiring(wiring);
             wiring.AddCrontab("QuarterHour.Job", "*/15 * * * *", null, static (s, ct) => RunAsync(s, ct));
+        }
+    }
+
+    private sealed class TenSecondsService : CronTestService
+    {
+        protected override void ConfigureWiring(ServiceWiring wiring)
+        {
+            base.ConfigureWiring(wiring);
+            wiring.AddCrontab("TenSeconds.Job", "*/10 * * * * *", null, static (s, ct) => RunAsync(s, ct), includeSeconds: true);
         }
     }
 

@@ -43,6 +43,19 @@ public sealed class GeneratedWiringTests
     }
 
     [Fact]
+    public void ConfigureWiring_CrontabIncludeSeconds_PassesItOnAndParsesSixFields()
+    {
+        var wiring = ServiceWiring.For(new WiredSecondsCronService());
+
+        var jobs = wiring.Work.OfType<CronWork>().ToDictionary(static w => w.Name);
+        Assert.True(jobs["WiredSecondsCronService.Poll"].IncludeSeconds);
+        Assert.False(jobs["WiredSecondsCronService.CloseTheMonth"].IncludeSeconds);
+        var poll = jobs["WiredSecondsCronService.Poll"].ParseSchedule();
+        var from = new DateTimeOffset(2026, 1, 1, 0, 0, 1, TimeSpan.Zero);
+        Assert.Equal(from.AddSeconds(29), poll.NextOccurrenceAfter(from));
+    }
+
+    [Fact]
     public async Task StartStop_GeneratedService_RunsWorkAndChildrenInDocumentedOrder()
     {
         var log = new EventLog();

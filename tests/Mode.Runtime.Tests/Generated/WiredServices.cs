@@ -167,6 +167,20 @@ public sealed partial class WiredCronService(EventLog log, TimeProvider clock) :
     }
 }
 
+/// <summary>A generator-wired cron job with a seconds field.</summary>
+public sealed partial class WiredSecondsCronService : Service
+{
+    [Crontab("*/30 * * * * *", IncludeSeconds = true)]
+    private void Poll()
+    {
+    }
+
+    [Crontab("0 0 L * *")]
+    private void CloseTheMonth()
+    {
+    }
+}
+
 /// <summary>A generator-wired timer that logs its failures and keeps its schedule.</summary>
 public sealed partial class ForgivingGeneratedTimer : Service
 {

@@ -3,7 +3,10 @@ using Mode.Cron;
 
 namespace Mode.Runtime.Tests.Cron;
 
-public sealed class CronExpressionTests
+// Regression tests of Mode's use of Cronos (CronSchedule): the rows were written for the hand-written
+// parser Cronos replaced and hold unchanged, except where docs/cron.md says the behaviour changed
+// (reversed ranges, L/W/#/?, ranges in the DST overlap, seconds).
+public sealed class CronScheduleTests
 {
     private const string Format = "yyyy-MM-dd'T'HH:mm:sszzz";
 
@@ -35,7 +38,34 @@ public sealed class CronExpressionTests
         { "0 0 * * 6-7", "UTC", "2026-01-03T00:00:00+00:00", "2026-01-04T00:00:00+00:00" },
         { "0 0 * * */2", "UTC", "2026-01-04T00:00:00+00:00", "2026-01-06T00:00:00+00:00" },
         { "0 0 * * Sat,sun", "UTC", "2026-01-04T00:00:00+00:00", "2026-01-10T00:00:00+00:00" },
+        // An open-ended day-of-week step stops at Saturday (Cronos alone would add Sunday as 7).
+        { "0 0 * * 1/2", "UTC", "2026-01-02T00:00:00+00:00", "2026-01-05T00:00:00+00:00" },
+        { "0 0 * * MON/2", "UTC", "2026-01-02T00:00:00+00:00", "2026-01-05T00:00:00+00:00" },
+        { "0 0 * * 5/1", "UTC", "2026-01-03T00:00:00+00:00", "2026-01-09T00:00:00+00:00" },
+        // Reversed ranges wrap around (Cronos; the hand-written parser rejected them).
+        { "0 22-2 * * *", "UTC", "2026-01-01T02:00:00+00:00", "2026-01-01T22:00:00+00:00" },
+        { "0 22-2 * * *", "UTC", "2026-01-01T23:00:00+00:00", "2026-01-02T00:00:00+00:00" },
+        { "0 0 * * 5-1", "UTC", "2026-01-05T00:00:00+00:00", "2026-01-09T00:00:00+00:00" },
+        { "0 0 * * FRI-MON", "UTC", "2026-01-03T00:00:00+00:00", "2026-01-04T00:00:00+00:00" },
+        { "0 0 1 NOV-FEB *", "UTC", "2026-02-01T00:00:00+00:00", "2026-11-01T00:00:00+00:00" },
+        // L, W, # and ? (Cronos; the hand-written parser rejected them).
+        { "0 0 L * *", "UTC", "2026-01-31T00:00:00+00:00", "2026-02-28T00:00:00+00:00" },
+        { "0 0 L * *", "UTC", "2028-02-01T00:00:00+00:00", "2028-02-29T00:00:00+00:00" },
+        { "0 0 L-2 * *", "UTC", "2026-01-01T00:00:00+00:00", "2026-01-29T00:00:00+00:00" },
+        { "0 0 LW * *", "UTC", "2026-01-01T00:00:00+00:00", "2026-01-30T00:00:00+00:00" },
+        { "0 0 15W * *", "UTC", "2026-02-01T00:00:00+00:00", "2026-02-16T00:00:00+00:00" },
+        { "0 0 1W * *", "UTC", "2026-02-02T00:00:00+00:00", "2026-03-02T00:00:00+00:00" },
+        { "0 0 * * 5L", "UTC", "2026-01-01T00:00:00+00:00", "2026-01-30T00:00:00+00:00" },
+        { "0 0 * * FRIL", "UTC", "2026-01-30T00:00:00+00:00", "2026-02-27T00:00:00+00:00" },
+        { "0 0 * * MON#2", "UTC", "2026-01-01T00:00:00+00:00", "2026-01-12T00:00:00+00:00" },
+        { "0 0 * * 6#5", "UTC", "2026-01-01T00:00:00+00:00", "2026-01-31T00:00:00+00:00" },
+        { "0 0 ? * MON", "UTC", "2026-01-01T00:00:00+00:00", "2026-01-05T00:00:00+00:00" },
+        { "0 0 13 * ?", "UTC", "2026-01-01T00:00:00+00:00", "2026-01-13T00:00:00+00:00" },
+        // Both day fields restricted with L or #: either matches (POSIX), as with plain values.
+        { "0 0 L * MON#1", "UTC", "2026-01-06T00:00:00+00:00", "2026-01-31T00:00:00+00:00" },
+        { "0 0 L * MON#1", "UTC", "2026-01-31T00:00:00+00:00", "2026-02-02T00:00:00+00:00" },
         // Macros.
+        { "@every_minute", "UTC", "2026-01-01T00:00:30+00:00", "2026-01-01T00:01:00+00:00" },
         { "@yearly", "UTC", "2026-01-01T00:00:00+00:00", "2027-01-01T00:00:00+00:00" },
         { "@annually", "UTC", "2026-06-15T00:00:00+00:00", "2027-01-01T00:00:00+00:00" },
         { "@monthly", "UTC", "2026-01-31T23:59:00+00:00", "2026-02-01T00:00:00+00:00" },
@@ -89,6 +119,10 @@ public sealed class CronExpressionTests
         { "30 1 * * *", "America/New_York", "2026-11-01T01:00:00-05:00", "2026-11-02T01:30:00-05:00" },
         { "45 1 * * *", "America/New_York", "2026-11-01T01:50:00-04:00", "2026-11-02T01:45:00-05:00" },
         { "0,30 1 * * *", "America/New_York", "2026-11-01T01:30:00-04:00", "2026-11-02T01:00:00-05:00" },
+        // A range in the minute or hour field makes the expression interval-based (Cronos), so it runs
+        // in both instances of the repeated hour (the hand-written parser ran it once).
+        { "0,30 1-2 * * *", "America/New_York", "2026-11-01T01:30:00-04:00", "2026-11-01T01:00:00-05:00" },
+        { "30 1-1 * * *", "America/New_York", "2026-11-01T01:30:00-04:00", "2026-11-01T01:30:00-05:00" },
         { "0 1 * * *", "America/New_York", "2026-10-31T23:00:00-04:00", "2026-11-01T01:00:00-04:00" },
         { "*/30 * * * *", "America/New_York", "2026-11-01T01:30:00-04:00", "2026-11-01T01:00:00-05:00" },
         { "*/30 * * * *", "America/New_York", "2026-11-01T01:00:00-05:00", "2026-11-01T01:30:00-05:00" },
@@ -116,8 +150,8 @@ public sealed class CronExpressionTests
     [MemberData(nameof(Occurrences))]
     public void GetNextOccurrence_Expression_ReturnsExpected(string expression, string zoneId, string from, string expected)
     {
-        var cron = CronExpression.Parse(expression);
-        var zone = CronExpression.FindTimeZone(zoneId);
+        var cron = CronSchedule.Parse(expression);
+        var zone = CronSchedule.FindTimeZone(zoneId);
 
         var next = cron.GetNextOccurrence(DateTimeOffset.Parse(from, CultureInfo.InvariantCulture), zone);
 
@@ -128,10 +162,10 @@ public sealed class CronExpressionTests
     [Fact]
     public void GetOccurrences_IntervalAcrossFallBack_RunsInBothInstances()
     {
-        var cron = CronExpression.Parse("*/30 * * * *");
-        var zone = CronExpression.FindTimeZone("America/New_York");
+        var cron = CronSchedule.Parse("*/30 * * * *");
+        var zone = CronSchedule.FindTimeZone("America/New_York");
 
-        var occurrences = cron.GetOccurrences(At("2026-11-01T00:00:00-04:00"), At("2026-11-01T03:00:00-05:00"), zone);
+        var occurrences = Between(cron, At("2026-11-01T00:00:00-04:00"), At("2026-11-01T03:00:00-05:00"), zone);
 
         Assert.Equal(
             new[]
@@ -146,10 +180,10 @@ public sealed class CronExpressionTests
     [Fact]
     public void GetOccurrences_FixedTimeAcrossFallBack_RunsOnce()
     {
-        var cron = CronExpression.Parse("30 1 * * *");
-        var zone = CronExpression.FindTimeZone("America/New_York");
+        var cron = CronSchedule.Parse("30 1 * * *");
+        var zone = CronSchedule.FindTimeZone("America/New_York");
 
-        var occurrences = cron.GetOccurrences(At("2026-10-31T00:00:00-04:00"), At("2026-11-02T12:00:00-05:00"), zone);
+        var occurrences = Between(cron, At("2026-10-31T00:00:00-04:00"), At("2026-11-02T12:00:00-05:00"), zone);
 
         Assert.Equal(
             new[] { "2026-10-31T01:30:00-04:00", "2026-11-01T01:30:00-04:00", "2026-11-02T01:30:00-05:00" },
@@ -159,10 +193,10 @@ public sealed class CronExpressionTests
     [Fact]
     public void GetOccurrences_IntervalAcrossSpringForward_CollapsesGapIntoTransition()
     {
-        var cron = CronExpression.Parse("*/30 * * * *");
-        var zone = CronExpression.FindTimeZone("America/New_York");
+        var cron = CronSchedule.Parse("*/30 * * * *");
+        var zone = CronSchedule.FindTimeZone("America/New_York");
 
-        var occurrences = cron.GetOccurrences(At("2026-03-08T01:00:00-05:00"), At("2026-03-08T04:00:00-04:00"), zone);
+        var occurrences = Between(cron, At("2026-03-08T01:00:00-05:00"), At("2026-03-08T04:00:00-04:00"), zone);
 
         Assert.Equal(
             new[] { "2026-03-08T01:30:00-05:00", "2026-03-08T03:00:00-04:00", "2026-03-08T03:30:00-04:00", "2026-03-08T04:00:00-04:00" },
@@ -172,11 +206,11 @@ public sealed class CronExpressionTests
     [Fact]
     public void GetOccurrences_HourlyAcrossAYearOfTransitions_IsOneHourApartInElapsedTime()
     {
-        var cron = CronExpression.Parse("@hourly");
-        var zone = CronExpression.FindTimeZone("Europe/Berlin");
+        var cron = CronSchedule.Parse("@hourly");
+        var zone = CronSchedule.FindTimeZone("Europe/Berlin");
         var from = At("2026-01-01T00:00:00+01:00");
 
-        var occurrences = cron.GetOccurrences(from, from.AddYears(1), zone).ToList();
+        var occurrences = Between(cron, from, from.AddYears(1), zone).ToList();
 
         Assert.Equal(365 * 24, occurrences.Count);
         Assert.All(occurrences.Zip(occurrences.Skip(1)), static pair => Assert.Equal(TimeSpan.FromHours(1), pair.Second - pair.First));
@@ -185,7 +219,7 @@ public sealed class CronExpressionTests
     [Fact]
     public void GetNextOccurrence_NearEndOfTime_ReturnsNull()
     {
-        var cron = CronExpression.Parse("0 0 * * *");
+        var cron = CronSchedule.Parse("0 0 * * *");
 
         Assert.Null(cron.GetNextOccurrence(At("9999-12-31T12:00:00+00:00"), TimeZoneInfo.Utc));
         Assert.Null(cron.GetNextOccurrence(DateTimeOffset.MaxValue, TimeZoneInfo.Utc));
@@ -194,27 +228,39 @@ public sealed class CronExpressionTests
     [Fact]
     public void GetNextOccurrence_FromMinValue_ReturnsFirstOccurrence()
     {
-        var cron = CronExpression.Parse("0 0 1 * *");
+        var cron = CronSchedule.Parse("0 0 1 * *");
 
         var next = cron.GetNextOccurrence(DateTimeOffset.MinValue, TimeZoneInfo.Utc);
 
         Assert.Equal(At("0001-02-01T00:00:00+00:00"), next);
     }
 
-    [Fact]
-    public void IsInterval_StarOrStepInMinuteOrHour_IsTrue()
+    [Theory]
+    [InlineData("*/5 1 * * *", true)]
+    [InlineData("0 * * * *", true)]
+    [InlineData("@hourly", true)]
+    [InlineData("0,30 1-3 * * *", true)]
+    [InlineData("0,30 1 * * *", false)]
+    [InlineData("30 1 * * *", false)]
+    [InlineData("@daily", false)]
+    public void GetNextOccurrence_InRepeatedHour_RunsAgainOnlyWhenIntervalBased(string expression, bool runsTwice)
     {
-        Assert.True(CronExpression.Parse("*/5 1 * * *").IsInterval);
-        Assert.True(CronExpression.Parse("0 * * * *").IsInterval);
-        Assert.True(CronExpression.Parse("@hourly").IsInterval);
-        Assert.False(CronExpression.Parse("0,30 1-3 * * *").IsInterval);
-        Assert.False(CronExpression.Parse("@daily").IsInterval);
+        // America/New_York 2026-11-01: 02:00 EDT falls back to 01:00 EST. From 01:59 EDT, an
+        // interval-based expression (a '*', range or step in its minute or hour field) runs again in
+        // the repeated hour; a fixed one waits for the next day.
+        var cron = CronSchedule.Parse(expression);
+        var zone = CronSchedule.FindTimeZone("America/New_York");
+
+        var next = cron.GetNextOccurrence(At("2026-11-01T01:59:00-04:00"), zone);
+
+        Assert.NotNull(next);
+        Assert.Equal(runsTwice, next.Value < At("2026-11-01T02:00:00-05:00"));
     }
 
     [Fact]
     public void ToString_Parsed_ReturnsOriginalText()
     {
-        Assert.Equal("  @Daily ", CronExpression.Parse("  @Daily ").ToString());
+        Assert.Equal("  @Daily ", CronSchedule.Parse("  @Daily ").ToString());
     }
 
     [Theory]
@@ -226,53 +272,51 @@ public sealed class CronExpressionTests
     [InlineData("59 23 31 DEC SAT")]
     [InlineData("*/59 */23 */30 */11 */6")]
     [InlineData("0 0 * * FRI-SUN")]
+    [InlineData("0 0 ? * ?")]
+    [InlineData("0 0 L-30 * *")]
+    [InlineData("@every_second")]
     public void TryParse_ValidExpression_Succeeds(string expression)
     {
-        Assert.True(CronExpression.TryParse(expression, out var result, out var error));
+        Assert.True(CronSchedule.TryParse(expression, includeSeconds: false, out var result, out var error));
         Assert.NotNull(result);
         Assert.Null(error);
     }
 
     [Theory]
-    [InlineData("0 24 * * *", "hour value 24 is out of range 0-23")]
-    [InlineData("60 * * * *", "minute value 60 is out of range 0-59")]
-    [InlineData("0 0 0 * *", "day-of-month value 0 is out of range 1-31")]
-    [InlineData("0 0 32 * *", "day-of-month value 32 is out of range 1-31")]
-    [InlineData("0 0 * 13 *", "month value 13 is out of range 1-12")]
-    [InlineData("0 0 * 0 *", "month value 0 is out of range 1-12")]
-    [InlineData("0 0 * * 8", "day-of-week value 8 is out of range 0-7")]
-    [InlineData("99999999999 * * * *", "minute value 99999999999 is out of range 0-59")]
+    // Cronos' own messages, after "Cron expression '…': ".
+    [InlineData("0 24 * * *", "Hours: Value must be a number between 0 and 23 (all inclusive)")]
+    [InlineData("60 * * * *", "Minutes: Value must be a number between 0 and 59 (all inclusive)")]
+    [InlineData("0 0 0 * *", "Days of month: Value must be a number between 1 and 31 (all inclusive)")]
+    [InlineData("0 0 32 * *", "Days of month: Value must be a number between 1 and 31 (all inclusive)")]
+    [InlineData("0 0 * 13 *", "Months: Value must be a number between 1 and 12 (all inclusive)")]
+    [InlineData("0 0 * 0 *", "Months: Value must be a number between 1 and 12 (all inclusive)")]
+    [InlineData("0 0 * * 8", "Days of week: Value must be a number between 0 and 7 (all inclusive)")]
+    [InlineData("99999999999 * * * *", "Minutes: Value must be a number between 0 and 59 (all inclusive)")]
+    [InlineData("*/0 * * * *", "Minutes: Value must be a number between 1 and 59 (all inclusive)")]
+    [InlineData("*/60 * * * *", "Minutes: Value must be a number between 1 and 59 (all inclusive)")]
+    [InlineData("0 */x * * *", "Hours: Value must be a number between 1 and 23 (all inclusive)")]
+    [InlineData("a * * * *", "Minutes: Value must be a number between 0 and 59 (all inclusive)")]
+    [InlineData("-5 * * * *", "Minutes: Value must be a number between 0 and 59 (all inclusive)")]
+    [InlineData("1- * * * *", "Minutes: Value must be a number between 0 and 59 (all inclusive)")]
+    [InlineData("0 MON * * *", "Hours: Value must be a number between 0 and 23 (all inclusive)")]
+    [InlineData("0 0 * FOO *", "Months: Value must be a number between 1 and 12 (all inclusive)")]
+    [InlineData("0 0 * * FOO", "Days of week: Value must be a number between 0 and 7 (all inclusive)")]
+    [InlineData("0 0 * * MONDAY", "Days of week: Unexpected character 'D'")]
+    [InlineData("0 0 * APRL *", "Months: Unexpected character 'L'")]
+    [InlineData("0 0 1,,2 * *", "Days of month: Value must be a number between 1 and 31 (all inclusive)")]
+    [InlineData("0 0 * * MON#6", "Days of week: Value must be a number between 1 and 5 (all inclusive)")]
+    [InlineData("0 0 1-5W * *", "Days of month: Unexpected character 'W'")]
+    // Mode's own checks, before Cronos: field counts, macros, 'H', and expressions that never fire.
     [InlineData("", "it is empty; expected five fields: minute hour day-of-month month day-of-week")]
     [InlineData("   ", "it is empty; expected five fields: minute hour day-of-month month day-of-week")]
     [InlineData("* * * *", "it has 4 fields; expected five: minute hour day-of-month month day-of-week")]
     [InlineData("*", "it has 1 field; expected five: minute hour day-of-month month day-of-week")]
-    [InlineData("0 * * * * *", "it has 6 fields, but seconds and year fields are not supported; use five fields: minute hour day-of-month month day-of-week")]
-    [InlineData("0 0 * * * * 2026", "it has 7 fields, but seconds and year fields are not supported; use five fields: minute hour day-of-month month day-of-week")]
+    [InlineData("0 * * * * *", "it has 6 fields; a leading seconds field needs IncludeSeconds = true, otherwise use five: minute hour day-of-month month day-of-week")]
+    [InlineData("0 0 * * * * 2026", "it has 7 fields, but a year field is not supported; use five: minute hour day-of-month month day-of-week")]
     [InlineData("@reboot", "@reboot is not supported; put start-up work in OnStartAsync instead")]
-    [InlineData("@every", "unknown macro '@every'; use one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly")]
+    [InlineData("@every", "unknown macro '@every'; use one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, @every_minute, @every_second")]
     [InlineData("@daily 0", "the macro '@daily' must stand alone, without other fields")]
-    [InlineData("0 0 L * *", "day-of-month field 'L' uses 'L' (last day), which is not supported")]
-    [InlineData("0 0 LW * *", "day-of-month field 'LW' uses 'L' (last day), which is not supported")]
-    [InlineData("0 0 * * 5L", "day-of-week field '5L' uses 'L' (last day), which is not supported")]
-    [InlineData("0 0 15W * *", "day-of-month field '15W' uses 'W' (nearest weekday), which is not supported")]
-    [InlineData("0 0 * * MON#2", "day-of-week field 'MON#2' uses '#' (nth weekday of the month), which is not supported")]
-    [InlineData("0 0 ? * MON", "day-of-month field '?' uses '?', which is not supported; use '*' instead")]
-    [InlineData("*/0 * * * *", "minute step 0 is out of range 1-59")]
-    [InlineData("*/60 * * * *", "minute step 60 is out of range 1-59")]
-    [InlineData("0 */x * * *", "hour step 'x' is not a number")]
-    [InlineData("0 22-2 * * *", "hour range 22-2 is reversed; ranges go from low to high, so write it as two ranges: '22-23,0-2'")]
-    [InlineData("0 0 * * 5-1", "day-of-week range 5-1 is reversed; ranges go from low to high, so write it as two ranges: '5-6,0-1'")]
-    [InlineData("0 0 * * FRI-MON", "day-of-week range FRI-MON is reversed; ranges go from low to high, so write it as two ranges: 'FRI-SAT,SUN-MON'")]
-    [InlineData("0 0 1 NOV-FEB *", "month range NOV-FEB is reversed; ranges go from low to high, so write it as two ranges: 'NOV-DEC,JAN-FEB'")]
-    [InlineData("a * * * *", "minute value 'a' is not a number")]
-    [InlineData("-5 * * * *", "minute field '-5' has an empty value")]
-    [InlineData("1- * * * *", "minute field '1-' has an empty value")]
-    [InlineData("0 MON * * *", "hour value 'MON' is not a number")]
-    [InlineData("0 0 * FOO *", "month value 'FOO' is not a number or a month name (JAN-DEC)")]
-    [InlineData("0 0 * * FOO", "day-of-week value 'FOO' is not a number or a day name (SUN-SAT)")]
-    [InlineData("0 0 * * MONDAY", "day-of-week value 'MONDAY' is not a number or a day name (SUN-SAT)")]
-    [InlineData("0 0 * APRL *", "month value 'APRL' is not a number or a month name (JAN-DEC)")]
-    [InlineData("0 0 1,,2 * *", "day-of-month field '1,,2' has an empty list item")]
+    [InlineData("H * * * *", "'H' (a value chosen by hashing) is not supported; write the value")]
     [InlineData("0 0 30 2 *", "day-of-month '30' never occurs in month '2', so the job would never run")]
     [InlineData("0 0 31 4,6,9,11 *", "day-of-month '31' never occurs in month '4,6,9,11', so the job would never run")]
     [InlineData("0 0 30-31 FEB *", "day-of-month '30-31' never occurs in month 'FEB', so the job would never run")]
@@ -280,26 +324,53 @@ public sealed class CronExpressionTests
     {
         var expected = $"Cron expression '{expression}': {detail}.";
 
-        var exception = Assert.Throws<FormatException>(() => CronExpression.Parse(expression));
+        var exception = Assert.Throws<FormatException>(() => CronSchedule.Parse(expression));
         Assert.Equal(expected, exception.Message);
 
-        Assert.False(CronExpression.TryParse(expression, out var result, out var error));
+        Assert.False(CronSchedule.TryParse(expression, includeSeconds: false, out var result, out var error));
         Assert.Null(result);
         Assert.Equal(expected, error);
+    }
+
+    [Theory]
+    [InlineData("*/10 * * * * *", "2026-01-01T00:00:05+00:00", "2026-01-01T00:00:10+00:00")]
+    [InlineData("30 0 9 * * MON-FRI", "2026-01-02T09:00:30+00:00", "2026-01-05T09:00:30+00:00")]
+    [InlineData("0 * * * * *", "2026-01-01T00:00:00+00:00", "2026-01-01T00:01:00+00:00")]
+    [InlineData("15,45 * * * * *", "2026-01-01T00:00:15.5+00:00", "2026-01-01T00:00:45+00:00")]
+    [InlineData("@every_second", "2026-01-01T00:00:00.25+00:00", "2026-01-01T00:00:01+00:00")]
+    public void GetNextOccurrence_IncludeSeconds_UsesTheSecondsField(string expression, string from, string expected)
+    {
+        var cron = CronSchedule.Parse(expression, includeSeconds: true);
+
+        var next = cron.GetNextOccurrence(At(from), TimeZoneInfo.Utc);
+
+        Assert.Equal(At(expected), next);
+    }
+
+    [Theory]
+    [InlineData("* * * * *", "it has 5 fields; expected six: second minute hour day-of-month month day-of-week")]
+    [InlineData("60 * * * * *", "Seconds: Value must be a number between 0 and 59 (all inclusive)")]
+    [InlineData("0 0 0 * * * 2026", "it has 7 fields, but a year field is not supported; use six: second minute hour day-of-month month day-of-week")]
+    [InlineData("", "it is empty; expected six fields: second minute hour day-of-month month day-of-week")]
+    public void Parse_IncludeSecondsInvalid_ThrowsClearMessage(string expression, string detail)
+    {
+        var exception = Assert.Throws<FormatException>(() => CronSchedule.Parse(expression, includeSeconds: true));
+
+        Assert.Equal($"Cron expression '{expression}': {detail}.", exception.Message);
     }
 
     [Fact]
     public void Parse_Null_ThrowsArgumentNullException()
     {
-        Assert.Throws<ArgumentNullException>(() => CronExpression.Parse(null!));
-        Assert.False(CronExpression.TryParse(null!, out _, out var error));
+        Assert.Throws<ArgumentNullException>(() => CronSchedule.Parse(null!));
+        Assert.False(CronSchedule.TryParse(null!, includeSeconds: false, out _, out var error));
         Assert.Equal("A cron expression is required, but it was null.", error);
     }
 
     [Fact]
     public void FindTimeZone_Null_ReturnsUtc()
     {
-        Assert.Same(TimeZoneInfo.Utc, CronExpression.FindTimeZone(null));
+        Assert.Same(TimeZoneInfo.Utc, CronSchedule.FindTimeZone(null));
     }
 
     [Theory]
@@ -309,9 +380,9 @@ public sealed class CronExpressionTests
     [InlineData("W. Europe Standard Time")]
     public void FindTimeZone_KnownId_ReturnsZone(string id)
     {
-        var zone = CronExpression.FindTimeZone(id);
+        var zone = CronSchedule.FindTimeZone(id);
 
-        Assert.True(CronExpression.TryFindTimeZone(id, out var found, out var error));
+        Assert.True(CronSchedule.TryFindTimeZone(id, out var found, out var error));
         Assert.Equal(zone.Id, found!.Id);
         Assert.Null(error);
     }
@@ -319,13 +390,13 @@ public sealed class CronExpressionTests
     [Fact]
     public void FindTimeZone_UnknownId_ThrowsTimeZoneNotFoundException()
     {
-        var exception = Assert.Throws<TimeZoneNotFoundException>(() => CronExpression.FindTimeZone("Mars/Olympus_Mons"));
+        var exception = Assert.Throws<TimeZoneNotFoundException>(() => CronSchedule.FindTimeZone("Mars/Olympus_Mons"));
 
         Assert.Equal(
             "Time zone 'Mars/Olympus_Mons' was not found: use an IANA id such as 'Europe/Berlin' or 'America/New_York' " +
             "(or a Windows id such as 'W. Europe Standard Time'), or omit it for UTC.",
             exception.Message);
-        Assert.False(CronExpression.TryFindTimeZone("Mars/Olympus_Mons", out var zone, out var error));
+        Assert.False(CronSchedule.TryFindTimeZone("Mars/Olympus_Mons", out var zone, out var error));
         Assert.Null(zone);
         Assert.Equal(exception.Message, error);
     }
@@ -333,7 +404,7 @@ public sealed class CronExpressionTests
     [Fact]
     public void FindTimeZone_Empty_ThrowsArgumentException()
     {
-        var exception = Assert.Throws<ArgumentException>(() => CronExpression.FindTimeZone(" "));
+        var exception = Assert.Throws<ArgumentException>(() => CronSchedule.FindTimeZone(" "));
 
         Assert.StartsWith("A time-zone id must not be empty", exception.Message, StringComparison.Ordinal);
     }
@@ -351,7 +422,7 @@ public sealed class CronExpressionTests
             var months = RandomField(random, 1, 12, out var monthText);
             var daysOfWeek = RandomField(random, 0, 6, out var dayOfWeekText);
             var expression = string.Join(' ', minuteText, hourText, dayOfMonthText, monthText, dayOfWeekText);
-            if (!CronExpression.TryParse(expression, out var cron, out _))
+            if (!CronSchedule.TryParse(expression, includeSeconds: false, out var cron, out _))
             {
                 continue; // a day-of-month that never occurs in its months
             }
@@ -440,6 +511,15 @@ public sealed class CronExpressionTests
         }
 
         return null;
+    }
+
+    // Every occurrence after `from` up to and including `to`.
+    private static IEnumerable<DateTimeOffset> Between(CronSchedule cron, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone)
+    {
+        for (var next = cron.GetNextOccurrence(from, zone); next is not null && next.Value <= to; next = cron.GetNextOccurrence(next.Value, zone))
+        {
+            yield return next.Value;
+        }
     }
 
     private static DateTimeOffset At(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);
