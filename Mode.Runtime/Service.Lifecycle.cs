@@ -301,11 +301,14 @@ public abstract partial class Service
                 ModeTracing.Phase(span, nameof(OnFirstStartAsync));
                 await OnFirstStartAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
-                if (ShouldStop)
-                {
-                    ModeTracing.Phase(span, ModeTracing.CutShortPhase);
-                    return;
-                }
+            }
+
+            // Also on a restart's start: a stop that began since the phase moved has run (or is
+            // running) OnStopAsync, and an OnStartAsync after it would never be matched by a stop.
+            if (ShouldStop)
+            {
+                ModeTracing.Phase(span, ModeTracing.CutShortPhase);
+                return;
             }
 
             ServiceLog.Starting(Log, MundaneLevel);

@@ -9,8 +9,12 @@ public partial class Worker
     /// <see cref="ExecuteFromCommandLineAsync"/>.
     /// </summary>
     /// <param name="args">The arguments (default: the process's, without the program name).</param>
-    public int ExecuteFromCommandLine(string[]? args = null) =>
-        Task.Run(() => ExecuteFromCommandLineAsync(args)).GetAwaiter().GetResult();
+    public int ExecuteFromCommandLine(string[]? args = null)
+    {
+        // First thing: from here on a SIGINT/SIGTERM is a clean stop, not the default kill.
+        InstallSignalHandlersEarly();
+        return Task.Run(() => ExecuteFromCommandLineAsync(args)).GetAwaiter().GetResult();
+    }
 
     /// <summary>
     /// Parses <paramref name="args"/> (see <see cref="CommandLine"/>), then <see cref="ExecuteAsync"/>.
@@ -22,39 +26,49 @@ public partial class Worker
     /// <returns>The process exit code.</returns>
     public async Task<int> ExecuteFromCommandLineAsync(string[]? args = null, CancellationToken cancellationToken = default)
     {
-        args ??= Environment.GetCommandLineArgs()[1..];
-        if (Interlocked.Exchange(ref _commandLineConfigured, 1) == 0)
-        {
-            ConfigureCommandLine(CommandLine);
-        }
-
-        var parsed = CommandLine.Parse(args);
-        switch (parsed.Outcome)
-        {
-            case ParseOutcome.Help:
-                CommandLine.WriteUsage(Out, ProgramName);
-                return 0;
-            case ParseOutcome.Version:
-                Out.Write($"{ProgramName} {Options.Version ?? DefaultVersion()}\n");
-                return 0;
-            case ParseOutcome.Error:
-                var usage = new StringWriter();
-                CommandLine.WriteUsage(usage, ProgramName);
-                Error.Write($"{ProgramName}: error: {parsed.Error}\n\n{usage}");
-                return ExitUsage;
-        }
-
+        // First thing: a signal while the command line is parsed or the tree is built is a clean
+        // stop (the start is skipped), not the default kill.
+        InstallSignalHandlersEarly();
         try
         {
-            SetUpLogging();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            Error.Write($"{ProgramName}: error: cannot open log file '{Options.LogFile}': {ex.Message}\n");
-            return ExitUsage;
-        }
+            args ??= Environment.GetCommandLineArgs()[1..];
+            if (Interlocked.Exchange(ref _commandLineConfigured, 1) == 0)
+            {
+                ConfigureCommandLine(CommandLine);
+            }
 
-        return await ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            var parsed = CommandLine.Parse(args);
+            switch (parsed.Outcome)
+            {
+                case ParseOutcome.Help:
+                    CommandLine.WriteUsage(Out, ProgramName);
+                    return 0;
+                case ParseOutcome.Version:
+                    Out.Write($"{ProgramName} {Options.Version ?? DefaultVersion()}\n");
+                    return 0;
+                case ParseOutcome.Error:
+                    var usage = new StringWriter();
+                    CommandLine.WriteUsage(usage, ProgramName);
+                    Error.Write($"{ProgramName}: error: {parsed.Error}\n\n{usage}");
+                    return ExitUsage;
+            }
+
+            try
+            {
+                SetUpLogging();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                Error.Write($"{ProgramName}: error: cannot open log file '{Options.LogFile}': {ex.Message}\n");
+                return ExitUsage;
+            }
+
+            return await ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            RemoveSignalHandlers();
+        }
     }
 
     /// <summary>Called once before the command line is parsed: a subclass adds its own options here.</summary>

@@ -7,6 +7,8 @@ namespace Mode;
 // SIGUSR1 dumps the service tree. InstallSignalHandlers is the one place that registers them.
 public partial class Worker
 {
+    private SignalRegistrations? _signals;
+
     /// <summary>How the process ends when a second signal forces it (tests replace it).</summary>
     internal Action<int> ForceExit { get; set; } = Environment.Exit;
 
@@ -31,6 +33,30 @@ public partial class Worker
     }
 
     private static int SigUsr1 => OperatingSystem.IsLinux() ? 10 : 30;
+
+    /// <summary>
+    /// Installs the handlers unless <see cref="WorkerOptions.HandleSignals"/> is off or they are
+    /// already installed. <see cref="ExecuteFromCommandLine"/> calls it before anything else, so the
+    /// window in which a signal takes its default action (kills the process) ends as early as the
+    /// program lets the worker run; <see cref="ExecuteAsync"/> calls it again for programs that skip
+    /// the command line.
+    /// </summary>
+    private void InstallSignalHandlersEarly()
+    {
+        if (!Options.HandleSignals)
+        {
+            return;
+        }
+
+        var installed = InstallSignalHandlers();
+        if (Interlocked.CompareExchange(ref _signals, installed, null) is not null)
+        {
+            installed.Dispose();
+        }
+    }
+
+    /// <summary>Removes the handlers (the run is over); safe to call more than once.</summary>
+    private void RemoveSignalHandlers() => Interlocked.Exchange(ref _signals, null)?.Dispose();
 
     /// <summary>Registers the SIGINT, SIGTERM and (not on Windows) SIGUSR1 handlers; disposing the result removes them.</summary>
     private SignalRegistrations InstallSignalHandlers()

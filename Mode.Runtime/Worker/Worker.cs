@@ -33,6 +33,7 @@ public partial class Worker : Service
     private int _commandLineConfigured;
     private int _loggingSetUp;
     private WorkerLoggerFactory? _ownLoggerFactory;
+    private string? _earlyStopMessage;
 
     /// <summary>Creates a worker for one service (often a <see cref="ServiceProxy"/> such as an app).</summary>
     /// <param name="service">The service to run.</param>
@@ -100,13 +101,14 @@ public partial class Worker : Service
             throw new InvalidOperationException($"Worker '{Label}' can only be executed once.");
         }
 
+        InstallSignalHandlersEarly();
         SetUpLogging();
+        LogEarlyStopRequest();
         if (Options.StartTimeout is { } startTimeout && StartTimeout is null && !IsStarted)
         {
             StartTimeout = startTimeout;
         }
 
-        using var signals = Options.HandleSignals ? InstallSignalHandlers() : null;
         using var cancellation = cancellationToken.Register(static w => ((Worker)w!).RequestStop(null, "Stopping: cancellation requested..."), this);
         var failed = false;
         using var startCancellation = new CancellationTokenSource();
@@ -114,14 +116,20 @@ public partial class Worker : Service
         {
             try
             {
-                // A stop requested while starting (Ctrl-C during a slow start) cancels the start's token.
-                var start = StartAsync(startCancellation.Token);
-                if (await Task.WhenAny(start, _stopRequested.Task).ConfigureAwait(false) != start)
+                // A signal before the start (while the command line was parsed): the operator wants
+                // the process gone, so nothing is started and nothing needs stopping. (A Stop() call
+                // before the start still runs the start, then the stop.)
+                if (Volatile.Read(ref _terminationSignals) == 0)
                 {
-                    await startCancellation.CancelAsync().ConfigureAwait(false);
-                }
+                    // A stop requested while starting (Ctrl-C during a slow start) cancels the start's token.
+                    var start = StartAsync(startCancellation.Token);
+                    if (await Task.WhenAny(start, _stopRequested.Task).ConfigureAwait(false) != start)
+                    {
+                        await startCancellation.CancelAsync().ConfigureAwait(false);
+                    }
 
-                await start.ConfigureAwait(false);
+                    await start.ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (startCancellation.IsCancellationRequested)
             {
@@ -133,7 +141,7 @@ public partial class Worker : Service
                 ServiceLog.WorkerStartFailed(Log, ex, FindFailedService()?.Label ?? Label, Describe(ex));
             }
 
-            if (!failed)
+            if (!failed && IsStarted)
             {
                 await Task.WhenAny(WaitUntilStoppedAsync(CancellationToken.None), _stopRequested.Task).ConfigureAwait(false);
             }
@@ -157,7 +165,10 @@ public partial class Worker : Service
 
             try
             {
-                await StopAsync(CancellationToken.None).ConfigureAwait(false);
+                if (IsStarted)
+                {
+                    await StopAsync(CancellationToken.None).ConfigureAwait(false);
+                }
             }
             catch (Exception ex)
             {
@@ -166,6 +177,7 @@ public partial class Worker : Service
             }
         }
 
+        RemoveSignalHandlers();
         var exitCode = ExitCodeAfterRun(failed);
         Interlocked.Exchange(ref _ownLoggerFactory, null)?.Dispose();
         return exitCode;
@@ -259,13 +271,42 @@ public partial class Worker : Service
             return;
         }
 
-        // Logged before the waiter wakes, so the line always precedes the stop's own lines.
-        ServiceLog.WorkerStopRequested(Log, message);
+        // Logged before the waiter wakes, so the line always precedes the stop's own lines. Before
+        // ExecuteAsync has set up logging (a signal while the command line is parsed) the line is
+        // kept and logged once it has.
+        lock (_outputLock)
+        {
+            if (Volatile.Read(ref _loggingSetUp) == 0 && !IsStarted)
+            {
+                _earlyStopMessage = message;
+            }
+            else
+            {
+                ServiceLog.WorkerStopRequested(Log, message);
+            }
+        }
+
         _stopRequested.TrySetResult();
         if (Volatile.Read(ref _executing) == 0 && IsStarted)
         {
             // Not run by ExecuteAsync: stop here, off the caller's thread.
             _ = Task.Run(StopWithoutThrowingAsync);
+        }
+    }
+
+    /// <summary>Logs the stop request that came before logging was set up, if one did.</summary>
+    private void LogEarlyStopRequest()
+    {
+        string? message;
+        lock (_outputLock)
+        {
+            message = _earlyStopMessage;
+            _earlyStopMessage = null;
+        }
+
+        if (message is not null)
+        {
+            ServiceLog.WorkerStopRequested(Log, message);
         }
     }
 

@@ -18,9 +18,17 @@ worker.CommandLine.AddOption("--websocket-port", "PORT", "WebSocket echo server 
 worker.CommandLine.AddOption("--graph", "FILE", "write the service graph at start: FILE.dot (Graphviz) or FILE.mmd (Mermaid)", v => app.GraphFile = Arguments.GraphFile(v));
 
 // For the integration tests only (not in --help): a crash once started, a supervisor around
-// UserCache, a stop that never ends.
+// UserCache, a pause while parsing, a stop that never ends.
 worker.CommandLine.AddFlag("--crash-after-start", "crash UserCache once everything has started", () => app.CrashAfterStart = true, hidden: true);
 worker.CommandLine.AddOption("--supervise", "STRATEGY", "run UserCache under a one-for-one or crashing supervisor", v => app.Supervise = Arguments.Strategy(v), hidden: true);
+// Holds the command line's parsing until a line on stdin, so a test can signal the process before
+// the tree exists (the Worker's handlers are installed before it parses).
+worker.CommandLine.AddFlag("--pause-while-parsing", "print 'Parsing paused' and wait for a line on stdin", () =>
+{
+    Console.Out.Write("Parsing paused\n");
+    Console.Out.Flush();
+    Console.In.ReadLine();
+}, hidden: true);
 worker.CommandLine.AddFlag("--hang-on-stop", "make Websockets' stop hang (a second Ctrl-C forces the exit)", () => app.HangOnStop = true, hidden: true);
 
 return worker.ExecuteFromCommandLine(args);

@@ -35,7 +35,7 @@ public sealed class HealthCheckTests
     [Fact]
     public async Task Evaluate_ServiceWaitingForItsRestartBackoff_IsDegradedAndSaysSo()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var worker = new Probe("worker", new Recorder());
         var supervisor = new OneForOneSupervisor([worker])

@@ -168,6 +168,13 @@ internal sealed partial class TutorialProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Writes one line to the process's standard input.</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.Write(line + "\n");
+        _process.StandardInput.Flush();
+    }
+
     public void Signal(int signal)
     {
         if (kill(_process.Id, signal) != 0)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http;
 using System.Net.WebSockets;
 using System.Text;
@@ -277,6 +278,27 @@ public class TutorialTests
         process.Signal(TutorialProcess.SigInt);
 
         Assert.Equal(130, await process.WaitForExitAsync());
+    }
+
+    [Theory]
+    [InlineData(TutorialProcess.SigTerm)]
+    [InlineData(TutorialProcess.SigInt)]
+    public async Task Tutorial_SignalBeforeTheTreeStarts_ExitsCleanly(int signal)
+    {
+        // The Worker installs its handlers before it parses the command line: a signal that arrives
+        // then is a clean stop (exit 0), not the default action (killed: 128 + n). The handler runs
+        // on a thread of its own, so whether it runs before or after the parse ends is not fixed:
+        // either nothing starts, or the start is cancelled and stopped; both exit 0 and log the signal.
+        var (web, websocket) = TutorialProcess.FreePorts();
+        await using var process = TutorialProcess.Start("--pause-while-parsing", "--port", web.ToString(CultureInfo.InvariantCulture), "--websocket-port", websocket.ToString(CultureInfo.InvariantCulture));
+        await process.WaitForLineAsync("Parsing paused");
+        Assert.False(signal == TutorialProcess.SigInt && process.IgnoresSigInt(), "The test host passes an ignored SIGINT on to its children; Ctrl-C cannot be tested.");
+
+        process.Signal(signal);
+        process.WriteLine("go");
+
+        Assert.Equal(0, await process.WaitForExitAsync());
+        Assert.Contains(process.LogMessages, static m => m.EndsWith("Stopping on signal received...", StringComparison.Ordinal));
     }
 
     [Fact]

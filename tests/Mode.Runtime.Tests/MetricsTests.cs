@@ -54,7 +54,7 @@ public sealed class MetricsTests : IDisposable
     public async Task SupervisorBackoff_CountsEachWait()
     {
         var label = "backoff-" + Guid.NewGuid().ToString("N");
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var service = new RecordingService(label, new Recorder());
         var supervisor = new OneForOneSupervisor([service])

@@ -1,4 +1,4 @@
-using Mode.TestKit;
+using Mode.Testing;
 using Xunit.Abstractions;
 using Held = Mode.Runtime.Tests.StopRestartRaceTests.Held;
 
@@ -22,7 +22,7 @@ public class RestartBackoffTests(ITestOutputHelper output)
     /// Crashes <paramref name="a"/> and returns the delay the supervisor waits, once it waits: its
     /// <paramref name="wait"/>-th backoff line was logged (after the service's stop) and its sleep is armed.
     /// </summary>
-    private static async Task<TimeSpan> CrashAndGetDelayAsync(SupervisorStrategy supervisor, Held a, ManualTimeProvider clock, CapturingLoggerFactory logs, int wait, int armed = 1)
+    private static async Task<TimeSpan> CrashAndGetDelayAsync(SupervisorStrategy supervisor, Held a, VirtualClock clock, CapturingLoggerFactory logs, int wait, int armed = 1)
     {
         a.Crash(new InvalidOperationException("database is down"));
         await logs.WaitForAsync(e => IsBackoffLine(e) && logs.Entries.Count(IsBackoffLine) >= wait).Within();
@@ -35,7 +35,7 @@ public class RestartBackoffTests(ITestOutputHelper output)
     [MemberData(nameof(Strategies))]
     public async Task Backoff_WaitsLongerAfterEachCrash_UpToTheMaximum(string strategy)
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var a = new Held("A");
         var supervisor = Supervisor(strategy, a);
@@ -54,10 +54,10 @@ public class RestartBackoffTests(ITestOutputHelper output)
             // While it waits, the service is stopped: its task has ended and it is not restarted early.
             Assert.Equal(0, a.LiveTasks);
             Assert.Empty(a.RunningTasks);
-            clock.Advance(delay - TimeSpan.FromMilliseconds(1));
+            clock.AdvanceStepwise(delay - TimeSpan.FromMilliseconds(1));
             Assert.Equal(attempt, a.Starts);
             Assert.Equal(1, clock.ArmedTimers);
-            clock.Advance(TimeSpan.FromMilliseconds(1));
+            clock.AdvanceStepwise(TimeSpan.FromMilliseconds(1));
             await a.TaskRunning.Within();
             Assert.Equal(attempt + 1, a.Starts);
             Assert.Equal(ServiceState.Running, a.State);
@@ -75,7 +75,7 @@ public class RestartBackoffTests(ITestOutputHelper output)
     [MemberData(nameof(Strategies))]
     public async Task Backoff_AfterResetAfterOfUptime_StartsAgainAtTheFirstDelay(string strategy)
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var a = new Held("A");
         var supervisor = Supervisor(strategy, a);
@@ -86,13 +86,13 @@ public class RestartBackoffTests(ITestOutputHelper output)
         await a.TaskRunning.Within();
 
         var first = await CrashAndGetDelayAsync(supervisor, a, clock, logs, 1);
-        clock.Advance(first);
+        clock.AdvanceStepwise(first);
         await a.TaskRunning.Within();
-        clock.Advance(TimeSpan.FromSeconds(29)); // up for less than ResetAfter: the next delay grows
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(29)); // up for less than ResetAfter: the next delay grows
         var second = await CrashAndGetDelayAsync(supervisor, a, clock, logs, 2);
-        clock.Advance(second);
+        clock.AdvanceStepwise(second);
         await a.TaskRunning.Within();
-        clock.Advance(TimeSpan.FromSeconds(30)); // up for ResetAfter: back to the first delay
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(30)); // up for ResetAfter: back to the first delay
         var third = await CrashAndGetDelayAsync(supervisor, a, clock, logs, 3);
 
         Assert.Equal([1, 3, 1], new[] { first, second, third }.Select(static d => d.TotalSeconds));
@@ -103,7 +103,7 @@ public class RestartBackoffTests(ITestOutputHelper output)
     [MemberData(nameof(Strategies))]
     public async Task Stop_DuringABackoffWait_EndsItAtOnceAndRestartsNothing(string strategy)
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var a = new Held("A");
         var supervisor = Supervisor(strategy, a);
@@ -117,7 +117,7 @@ public class RestartBackoffTests(ITestOutputHelper output)
 
         await root.StopAsync().Within(); // the clock never moves: only the stop can end the wait
 
-        clock.Advance(TimeSpan.FromHours(1));
+        clock.AdvanceStepwise(TimeSpan.FromHours(1));
         Assert.Equal(ServiceState.Shutdown, supervisor.State);
         Assert.False(supervisor.TryGetRestartDue(a, out _));
         Assert.Equal(1, a.Starts);
@@ -129,7 +129,7 @@ public class RestartBackoffTests(ITestOutputHelper output)
     [Fact]
     public async Task MaxRestarts_CountsActualRestartsNotCrashes()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var a = new Held("A");
         // One restart within any 10 s; the backoff (20 s) spaces the restarts further apart than that.
@@ -145,7 +145,7 @@ public class RestartBackoffTests(ITestOutputHelper output)
         for (var i = 0; i < 3; i++)
         {
             var delay = await CrashAndGetDelayAsync(supervisor, a, clock, logs, i + 1);
-            clock.Advance(delay);
+            clock.AdvanceStepwise(delay);
             await a.TaskRunning.Within();
         }
 
@@ -157,7 +157,7 @@ public class RestartBackoffTests(ITestOutputHelper output)
     [Fact]
     public async Task OneForOne_OneServicesLongWait_DoesNotHoldUpAnothersRestart()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var a = new Held("A");
         var b = new Held("B");
@@ -171,14 +171,14 @@ public class RestartBackoffTests(ITestOutputHelper output)
         await a.TaskRunning.Within();
         await b.TaskRunning.Within();
         var first = await CrashAndGetDelayAsync(supervisor, a, clock, logs, 1);
-        clock.Advance(first);
+        clock.AdvanceStepwise(first);
         await a.TaskRunning.Within();
         await CrashAndGetDelayAsync(supervisor, a, clock, logs, 2); // A now waits 100 s
 
         b.Crash(new InvalidOperationException("b"));
         await logs.WaitForAsync(e => e.Message.StartsWith("Restarting dead B in 1.0 s", StringComparison.Ordinal)).Within();
         await clock.WaitForArmedTimersAsync(2).Within();
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
         await b.TaskRunning.Within();
 
         Assert.Equal(2, b.Starts);

@@ -1,5 +1,5 @@
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 
@@ -9,7 +9,7 @@ public class StartTimeoutTests
     [Fact]
     public async Task StartTimeout_Expires_FailsNamingTheServiceAndHookAndStopsWhatStartedInReverse()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var recorder = new Recorder();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var b = new RecordingService("B", recorder);
@@ -22,9 +22,9 @@ public class StartTimeoutTests
         var start = root.StartAsync();
         await entered.Task.Within();
         await clock.WaitForArmedTimersAsync(1).Within();
-        clock.Advance(TimeSpan.FromSeconds(4.999));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(4.999));
         Assert.False(start.IsCompleted);
-        clock.Advance(TimeSpan.FromMilliseconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromMilliseconds(1));
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => start.Within());
         Assert.Equal("Service 'STUCK' did not start within 5 s: it was in OnStartAsync.", error.Message);
@@ -36,7 +36,7 @@ public class StartTimeoutTests
     [Fact]
     public async Task StartTimeout_HookHonoursItsToken_TheTokenIsCancelledWhenItExpires()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var service = new RecordingService("S", new Recorder())
         {
@@ -58,7 +58,7 @@ public class StartTimeoutTests
 
         var start = service.StartAsync();
         await clock.WaitForArmedTimersAsync(1).Within();
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
 
         await Assert.ThrowsAsync<TimeoutException>(() => start.Within());
         await cancelled.Task.Within();
@@ -68,7 +68,7 @@ public class StartTimeoutTests
     [Fact]
     public async Task StartTimeout_NotExpired_CostsNothingAndLeavesNoTimer()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var service = new RecordingService("S", new Recorder(), new RecordingService("C", new Recorder()))
         {
             TimeProvider = clock,

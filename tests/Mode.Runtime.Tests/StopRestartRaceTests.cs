@@ -1,5 +1,5 @@
 using Mode.Runtime.Tests.Support;
-using Mode.TestKit;
+using Mode.Testing;
 
 namespace Mode.Runtime.Tests;
 

@@ -107,6 +107,45 @@ public class AwaitableServiceTests
     }
 
     [Fact]
+    public async Task FromAwaitable_TaskThatNeverCompletes_StopDoesNotWaitForIt()
+    {
+        // A Task from outside cannot be cancelled: Mode cancels the coroutine and returns at once, so
+        // the service stops waiting for it. On a clock that never moves, a stop that waited for
+        // ShutdownTimeout would never return.
+        var clock = new VirtualClock();
+        var logs = new CapturingLoggerFactory();
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var service = (Service)Service.FromAwaitable(never.Task, "forever");
+        service.TimeProvider = clock;
+        service.LoggerFactory = logs;
+        await service.StartAsync().Within();
+
+        await service.StopAsync().Within();
+
+        Assert.Equal(ServiceState.Shutdown, service.State);
+        Assert.False(service.IsCrashed);
+        Assert.Empty(service.RunningTasks);
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning);
+        // The task itself is untouched: whoever made it still owns it.
+        Assert.False(never.Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task FromAwaitable_TaskFailingAfterTheStop_DoesNotCrashTheStoppedService()
+    {
+        var later = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var service = (Service)Service.FromAwaitable(later.Task, "late");
+        await service.StartAsync().Within();
+        await service.StopAsync().Within();
+
+        later.SetException(new InvalidOperationException("after the stop"));
+        await Task.Yield();
+
+        Assert.Equal(ServiceState.Shutdown, service.State);
+        Assert.False(service.IsCrashed);
+    }
+
+    [Fact]
     public async Task FromAwaitable_Factory_IsCancelledByStop()
     {
         var cancelled = false;

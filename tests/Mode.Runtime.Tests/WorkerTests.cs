@@ -233,12 +233,12 @@ public partial class WorkerTests
             new ProbeService("Never", log),
         };
         var harness = new Harness(services, o => o.StartTimeout = TimeSpan.FromSeconds(5));
-        var clock = (ManualTimeProvider)harness.Worker.TimeProvider;
+        var clock = (VirtualClock)harness.Worker.TimeProvider;
 
         var execution = harness.Worker.ExecuteAsync();
         await starting.Task.Within();
         await clock.WaitForArmedTimersAsync(1).Within();
-        clock.Advance(TimeSpan.FromSeconds(5));
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(5));
 
         Assert.Equal(1, await execution.Within());
         File.WriteAllText(Path.Combine(Path.GetTempPath(), "mode-start-timeout-output.txt"), harness.Err);
@@ -277,6 +277,26 @@ public partial class WorkerTests
         Assert.True(signalIndex >= 0);
         Assert.Equal("Stopping...", messages[signalIndex + 1]);
         Assert.Equal(["A.stop"], log.Matching("stop"));
+        Assert.False(harness.Forced.Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Signal_BeforeTheStart_StartsNothingAndExitsWith0()
+    {
+        // A signal while the command line is parsed (the handlers are installed before it): the
+        // worker logs it once logging is set up, starts nothing and exits cleanly.
+        var log = new ProbeLog();
+        var harness = new Harness([new ProbeService("A", log)]);
+        harness.Worker.CommandLine.AddFlag("--signal-now", "sends SIGTERM while parsing", () => harness.Worker.HandleSignal(15));
+
+        var code = await harness.Worker.ExecuteFromCommandLineAsync(["--signal-now"]).Within();
+
+        Assert.Equal(0, code);
+        Assert.Empty(log.Matching("start"));
+        Assert.Empty(log.Matching("stop"));
+        Assert.False(harness.Worker.IsStarted);
+        var messages = harness.ErrLines.Select(l => LogLine().Match(l).Groups[4].Value).ToArray();
+        Assert.Equal(["Stopping on signal received..."], messages);
         Assert.False(harness.Forced.Task.IsCompleted);
     }
 
