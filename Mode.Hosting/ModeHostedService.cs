@@ -84,9 +84,22 @@ public class ModeHostedService : IHostedLifecycleService
     {
         // A host older than .NET 8 does not call StartingAsync.
         Configure();
+        var start = Service.StartAsync(cancellationToken);
         try
         {
-            await Service.StartAsync(cancellationToken).ConfigureAwait(false);
+            // The host cancels its start token when HostOptions.StartupTimeout expires: the start
+            // ends then, even when a hook ignores the token.
+            await start.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var (stuck, hook) = FindStuckStart();
+            var error = new TimeoutException(
+                $"Mode service '{stuck}' did not start before the host cancelled its start (HostOptions.StartupTimeout, or the host stopping): it was in {hook}.");
+            _log.LogError(error, "Mode service {Service} failed to start; stopping what started", Service.Label);
+            await StopAfterFailedStartAsync().ConfigureAwait(false);
+            _ = start.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw error;
         }
         catch (Exception ex)
         {
@@ -177,6 +190,27 @@ public class ModeHostedService : IHostedLifecycleService
                 service.TimeProvider = _timeProvider;
             }
         }
+
+        // The root's limit bounds the whole tree's start: its children start inside it.
+        if (_options.StartTimeout is { } startTimeout && Service is Mode.Service root && root.StartTimeout is null && !root.IsStarted)
+        {
+            root.StartTimeout = startTimeout;
+        }
+    }
+
+    /// <summary>The deepest service of the tree still starting, and the hook it is in.</summary>
+    private (string Label, string Hook) FindStuckStart()
+    {
+        var (label, hook, depth) = (Service.Label, "its start", -1);
+        foreach (var node in Service.Beacon.Traverse())
+        {
+            if (node.Data.State == ServiceState.Starting && node.Depth > depth)
+            {
+                (label, hook, depth) = (node.Data.Label, (node.Data as Mode.Service)?.CurrentHook ?? "its start", node.Depth);
+            }
+        }
+
+        return (label, hook);
     }
 
     private async Task StopAfterFailedStartAsync()
