@@ -648,8 +648,33 @@ public abstract partial class Service
 
         if (start)
         {
-            await RunStartAsync(cancellationToken).ConfigureAwait(ctx);
+            try
+            {
+                await RunStartAsync(cancellationToken).ConfigureAwait(ctx);
+            }
+            finally
+            {
+                // The gate stays closed through the start: a second RestartAsync meanwhile joins this
+                // one instead of stopping a service whose OnStartAsync has not run yet (which would
+                // let that hook run after the stop, and then start it once more).
+                OpenRestartGate();
+            }
         }
+    }
+
+    private void OpenRestartGate()
+    {
+        TaskCompletionSource? gate;
+        lock (_sync)
+        {
+            gate = _cold?.RestartGate;
+            if (_cold is { } cold)
+            {
+                cold.RestartGate = null;
+            }
+        }
+
+        gate?.TrySetResult();
     }
 
     /// <summary>Whether the restart in flight must not start the service: a stop asked for it, or the owner is stopping.</summary>
@@ -664,7 +689,8 @@ public abstract partial class Service
     /// <summary>
     /// Ends the restart's in-flight window, atomically with any <see cref="StopAsync"/> (both hold
     /// <c>_sync</c>): claims the start when <paramref name="mayStart"/> and nothing asked for a stop;
-    /// otherwise a service that was reset goes back to the stopped state. Then wakes the waiting stops.
+    /// otherwise a service that was reset goes back to the stopped state, and the waiting stops and
+    /// restarts are woken (after a claimed start, when the start ends).
     /// </summary>
     /// <returns>Whether the caller is to run the start.</returns>
     private bool SettleRestart(bool reset, bool mayStart)
@@ -676,23 +702,26 @@ public abstract partial class Service
         {
             var cold = Cold;
             gate = cold.RestartGate;
-            cold.RestartGate = null;
             var start = mayStart && !cold.StopRequestedDuringRestart && !OwnerIsStopping();
             cold.StopRequestedDuringRestart = false;
             if (start)
             {
                 // One atomic step from "restarting" to "started": a stop that comes after it sees a
-                // started service and stops it like any other.
+                // started service and stops it like any other. The gate stays closed until the start
+                // ends (RestartCoreAsync opens it), so that a second restart joins this one.
                 UpdateFlags(static f => (f & ~RestartInFlight) | Started);
                 claimed = true;
+                gate = null;
             }
             else if (reset)
             {
+                cold.RestartGate = null;
                 restored = true;
                 RestoreStopped(fromRestart: true);
             }
             else
             {
+                cold.RestartGate = null;
                 ClearFlags(RestartInFlight);
             }
         }

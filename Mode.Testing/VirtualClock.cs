@@ -235,6 +235,7 @@ public class VirtualClock : FakeTimeProvider
     private sealed class TrackedTimer(VirtualClock owner, TimerCallback callback, object? state) : ITimer
     {
         private TimeSpan _period;
+        private int _version; // bumped by every change and firing (guarded by the owner's lock)
 
         public ITimer Inner { get; set; } = null!;
 
@@ -243,6 +244,8 @@ public class VirtualClock : FakeTimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            var delay = dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero;
+            int version;
             lock (owner._lock)
             {
                 if (!owner._timers.Contains(this))
@@ -251,12 +254,29 @@ public class VirtualClock : FakeTimeProvider
                 }
 
                 Late = false;
-                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner.GetUtcNow() + (dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero);
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner.GetUtcNow() + delay;
                 _period = period == Timeout.InfiniteTimeSpan || period <= TimeSpan.Zero ? TimeSpan.Zero : period;
+                version = ++_version;
             }
 
             // Outside the lock: a timer due at once fires inline, and its callback runs user code.
             Inner.Change(dueTime, period);
+
+            if (dueTime != Timeout.InfiniteTimeSpan)
+            {
+                lock (owner._lock)
+                {
+                    // The clock may have moved (another thread advancing it) between the due time
+                    // written above and the inner timer's own reading of "now": the inner timer is due
+                    // no earlier than now + delay. A due time written too early would never fire, and a
+                    // stepwise advance would stop at it for ever; written late, the timer still fires
+                    // when the clock passes its real due time. Unless it fired (or changed) meanwhile.
+                    if (version == _version && DueAt is { } written && owner.GetUtcNow() + delay > written)
+                    {
+                        DueAt = owner.GetUtcNow() + delay;
+                    }
+                }
+            }
 
             owner.OnArmedChanged();
             return true;
@@ -276,6 +296,7 @@ public class VirtualClock : FakeTimeProvider
                 }
 
                 DueAt = _period > TimeSpan.Zero ? DueAt + _period : null;
+                _version++;
             }
 
             callback(state);
@@ -292,6 +313,7 @@ public class VirtualClock : FakeTimeProvider
 
                 Late = false;
                 DueAt = _period > TimeSpan.Zero ? DueAt + _period : null;
+                _version++;
             }
 
             callback(state);
@@ -304,6 +326,7 @@ public class VirtualClock : FakeTimeProvider
                 owner._timers.Remove(this);
                 DueAt = null;
                 Late = false;
+                _version++;
             }
 
             Inner.Dispose();

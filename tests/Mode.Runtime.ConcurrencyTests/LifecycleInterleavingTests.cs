@@ -56,9 +56,8 @@ public class LifecycleInterleavingTests
     [InlineData(1, new[] { Op.StopRoot, Op.StartRoot, Op.StopRoot })]
     // Two restarts of a and a stop of it at once (found by a 5,000-case run): a restart's stop ran
     // OnStopAsync while the other restart's start was still before its OnStartAsync, so a was then
-    // started twice without a stop in between. The start now checks ShouldStop right before
-    // OnStartAsync on restarts too, which narrows the window to that check; a stop does not wait
-    // for a start in flight (by design: StopRestartRaceTests), so it is not closed.
+    // started twice without a stop in between. Closed: a restart keeps its gate closed through its
+    // start, so a second restart joins it (StopRestartRaceTests.RestartAsync_WhileAnotherRestartIsInOnStart_JoinsItAndStartsOnce).
     [InlineData(3, new[] { Op.StopA, Op.RestartA, Op.RestartA, Op.StartRoot, Op.CrashB, Op.TickClock, Op.StopA, Op.AddC, Op.RemoveC, Op.StopRoot })]
     [InlineData(3, new[] { Op.RestartA, Op.RestartA, Op.StopA })]
     // A child restarted by hand while the root stops.

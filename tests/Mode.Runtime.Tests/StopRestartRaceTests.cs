@@ -283,6 +283,32 @@ public class StopRestartRaceTests
     }
 
     [Fact]
+    public async Task RestartAsync_WhileAnotherRestartIsInOnStart_JoinsItAndStartsOnce()
+    {
+        // Found by the concurrency tests: the second restart used to stop the service while the first
+        // restart's OnStartAsync had not run yet; that hook then ran after the stop, and the second
+        // restart started the service once more: two OnStartAsync for one OnStopAsync.
+        var a = new Held("A");
+        await a.StartAsync().Within();
+        var start = a.HoldNextStart();
+
+        var first = a.RestartAsync();
+        await start.Entered.Within();
+        var second = a.RestartAsync();
+        Assert.False(second.IsCompleted);
+        start.Release();
+        await first.Within();
+        await second.Within();
+
+        Assert.Equal(ServiceState.Running, a.State);
+        Assert.Equal(2, a.Starts);
+        Assert.Equal(1, a.Stops);
+        await a.StopAsync().Within();
+        Assert.Equal(2, a.Stops);
+        Assert.Equal(0, a.LiveTasks);
+    }
+
+    [Fact]
     public async Task StopAsync_DuringARestart_WaitsForItAndLeavesTheServiceStopped()
     {
         var a = new Held("A");
