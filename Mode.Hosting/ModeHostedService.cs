@@ -78,17 +78,22 @@ public class ModeHostedService : IHostedLifecycleService
     /// Starts the tree. On failure stops what started and rethrows the start's exception as is,
     /// which fails the host's start.
     /// </summary>
-    /// <param name="cancellationToken">The host's start token, passed to the start hooks.</param>
+    /// <param name="cancellationToken">
+    /// The host's start token, passed to the start hooks. The host cancels it when
+    /// <c>HostOptions.StartupTimeout</c> expires: a start still running then fails with a
+    /// <see cref="TimeoutException"/> naming the service and hook it is stuck in, and what started is stopped.
+    /// </param>
     /// <returns>A task that completes when the root and all its children have started.</returns>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // A host older than .NET 8 does not call StartingAsync.
         Configure();
-        var start = Service.StartAsync(cancellationToken);
+        Task? start = null;
         try
         {
             // The host cancels its start token when HostOptions.StartupTimeout expires: the start
             // ends then, even when a hook ignores the token.
+            start = Service.StartAsync(cancellationToken);
             await start.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -98,7 +103,7 @@ public class ModeHostedService : IHostedLifecycleService
                 $"Mode service '{stuck}' did not start before the host cancelled its start (HostOptions.StartupTimeout, or the host stopping): it was in {hook}.");
             _log.LogError(error, "Mode service {Service} failed to start; stopping what started", Service.Label);
             await StopAfterFailedStartAsync().ConfigureAwait(false);
-            _ = start.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ = start?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw error;
         }
         catch (Exception ex)
