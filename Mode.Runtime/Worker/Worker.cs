@@ -130,6 +130,13 @@ public partial class Worker : Service
 
                     await start.ConfigureAwait(false);
                 }
+                else
+                {
+                    // The signal handler counts the signal before it logs it and requests the stop,
+                    // on a thread of its own: wait for that, so its line is written before we exit.
+                    await _stopRequested.Task.ConfigureAwait(false);
+                    LogEarlyStopRequest();
+                }
             }
             catch (OperationCanceledException) when (startCancellation.IsCancellationRequested)
             {
