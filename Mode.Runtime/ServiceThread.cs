@@ -46,6 +46,13 @@ public abstract class ServiceThread : Service
         }
     }
 
+    /// <summary>
+    /// Completes when the current thread's loop has exited (at once when there is none). A stop run
+    /// from the service's own thread cannot join that thread: it returns first, and the thread ends
+    /// right after; tests wait for that here.
+    /// </summary>
+    internal Task ThreadExited => Volatile.Read(ref _loop)?.Exited ?? Task.CompletedTask;
+
     /// <summary>The name given to the thread (default: <see cref="Service.ShortLabel"/>).</summary>
     protected virtual string ThreadName => ShortLabel;
 

@@ -241,7 +241,9 @@ public class ServiceThreadTests
         await stopped.Task.Within();
         await service.StopAsync().Within();
 
+        // The stop ran on the thread itself, which cannot join itself: it ends right after the stop.
         Assert.Equal(ServiceState.Shutdown, service.State);
+        await service.ThreadExited.Within();
         Assert.Null(service.ManagedThreadId);
     }
 
