@@ -98,9 +98,9 @@ public class ModeHostedService : IHostedLifecycleService
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var (stuck, hook) = FindStuckStart();
+            var (stuck, hook) = Service is Mode.Service root ? root.FindStuckStart() : (Service, "its start");
             var error = new TimeoutException(
-                $"Mode service '{stuck}' did not start before the host cancelled its start (HostOptions.StartupTimeout, or the host stopping): it was in {hook}.");
+                $"Mode service '{stuck.Label}' did not start before the host cancelled its start (HostOptions.StartupTimeout, or the host stopping): it was in {hook}.");
             _log.LogError(error, "Mode service {Service} failed to start; stopping what started", Service.Label);
             await StopAfterFailedStartAsync().ConfigureAwait(false);
             _ = start?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -201,21 +201,6 @@ public class ModeHostedService : IHostedLifecycleService
         {
             root.StartTimeout = startTimeout;
         }
-    }
-
-    /// <summary>The deepest service of the tree still starting, and the hook it is in.</summary>
-    private (string Label, string Hook) FindStuckStart()
-    {
-        var (label, hook, depth) = (Service.Label, "its start", -1);
-        foreach (var node in Service.Beacon.Traverse())
-        {
-            if (node.Data.State == ServiceState.Starting && node.Depth > depth)
-            {
-                (label, hook, depth) = (node.Data.Label, (node.Data as Mode.Service)?.CurrentHook ?? "its start", node.Depth);
-            }
-        }
-
-        return (label, hook);
     }
 
     private async Task StopAfterFailedStartAsync()

@@ -191,7 +191,7 @@ public abstract partial class Service
     }
 
     /// <summary>The deepest service of this tree still starting, and the hook it is in (for the timeout's message).</summary>
-    private (IService Service, string Hook) FindStuckStart()
+    internal (IService Service, string Hook) FindStuckStart()
     {
         IService stuck = this;
         var hook = _activity;
