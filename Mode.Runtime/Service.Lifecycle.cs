@@ -75,6 +75,12 @@ public abstract partial class Service
     /// </summary>
     internal virtual ValueTask OnStopCoreAsync(CancellationToken cancellationToken) => default;
 
+    /// <summary>Whether a stop of this run was claimed (a <see cref="ServiceThread"/>'s start then brings up no thread).</summary>
+    internal bool StopWasClaimed => HasFlag(StopClaimed | Stopping);
+
+    /// <summary>Whether the stop of this run has completed (a <see cref="ServiceThread"/>'s thread has nothing left to serve).</summary>
+    internal bool HasStopped => (Volatile.Read(ref _flags) & (StopClaimed | StopDone)) == (StopClaimed | StopDone);
+
     /// <summary>The phase of the lifecycle, apart from a crash (see <see cref="State"/>).</summary>
     private ServiceState Phase => (ServiceState)Volatile.Read(ref _phase);
 
@@ -312,9 +318,27 @@ public abstract partial class Service
             }
 
             ServiceLog.Starting(Log, MundaneLevel);
+            if (!TryEnterStartHook())
+            {
+                // A stop was claimed since the check above: its OnStopAsync may have run already,
+                // and an OnStartAsync after it would never be matched by a stop.
+                ModeTracing.Phase(span, ModeTracing.CutShortPhase);
+                return;
+            }
+
             EnterHook(nameof(OnStartAsync));
             ModeTracing.Phase(span, nameof(OnStartAsync));
-            await OnStartAsync(cancellationToken).ConfigureAwait(ctx);
+            ValueTask startHook;
+            try
+            {
+                startHook = OnStartAsync(cancellationToken);
+            }
+            finally
+            {
+                LeaveStartHookCall();
+            }
+
+            await startHook.ConfigureAwait(ctx);
             _activity = null;
             if (ShouldStop)
             {
@@ -368,6 +392,72 @@ public abstract partial class Service
         finally
         {
             ModeTracing.End(span);
+        }
+    }
+
+    /// <summary>
+    /// The start's step into <c>OnStartAsync</c>, atomic against a stop's claim (both change
+    /// <c>_flags</c>): refused once a stop was claimed or the service crashed; otherwise marks the
+    /// hook's call in progress, and a stop claimed from now on waits for that call to return before
+    /// it runs its own hooks (<see cref="WaitForStartHookCallAsync"/>). So <c>OnStopAsync</c> never
+    /// runs before the <c>OnStartAsync</c> of the run it stops.
+    /// </summary>
+    private bool TryEnterStartHook()
+    {
+        while (true)
+        {
+            var flags = Volatile.Read(ref _flags);
+            if ((flags & (StopClaimed | Stopping | Crashed)) != 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _flags, flags | CallingStartHook, flags) == flags)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>The call of <c>OnStartAsync</c> returned (its task may still run): releases a stop that waits for it.</summary>
+    private void LeaveStartHookCall()
+    {
+        TaskCompletionSource? waitingStop;
+        lock (_sync)
+        {
+            ClearFlags(CallingStartHook);
+            waitingStop = _cold?.StartHookCalled;
+            if (waitingStop is not null)
+            {
+                _cold!.StartHookCalled = null;
+            }
+        }
+
+        waitingStop?.TrySetResult();
+    }
+
+    /// <summary>
+    /// A stop claimed while the start was calling <c>OnStartAsync</c> waits here for that call to
+    /// return: only for its synchronous part (the stop does not wait for the hook's task, as a stop
+    /// during a start goes ahead at once), so an <c>await StopAsync()</c> inside the hook is fine.
+    /// A call that does not return within <see cref="ShutdownTimeout"/> is left behind, with a warning.
+    /// </summary>
+    private async ValueTask WaitForStartHookCallAsync()
+    {
+        Task called;
+        lock (_sync)
+        {
+            if (!HasFlag(CallingStartHook))
+            {
+                return;
+            }
+
+            called = (Cold.StartHookCalled ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+
+        if (!await CompletesWithinShutdownTimeoutAsync(called).ConfigureAwait(ContinueOnCapturedContext))
+        {
+            ServiceLog.StartHookCallTimedOut(Log, ShutdownTimeout);
         }
     }
 
@@ -432,9 +522,25 @@ public abstract partial class Service
         await StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
     }
 
-    private async Task JoinStopAsync()
+    /// <summary>Waits for the stop claimed by another caller, and rethrows its error.</summary>
+    private Task JoinStopAsync()
     {
-        await _stopCompleted.WaitAsync().ConfigureAwait(ContinueOnCapturedContext);
+        var stopped = _stopCompleted.WaitAsync();
+        if (!stopped.IsCompleted && (Volatile.Read(ref _flags) & (StopClaimed | StopDone)) != StopClaimed)
+        {
+            // The stop is done, or the service was reset since (a parent's restart resets its
+            // children), which re-arms the signal for the next run: waiting on it now would wait for
+            // a stop nobody claimed. The flags are read after the signal: a reset re-arms the
+            // signal before it clears them, and a stop sets StopDone before the signal.
+            stopped = Task.CompletedTask;
+        }
+
+        return AwaitStopAsync(stopped);
+    }
+
+    private async Task AwaitStopAsync(Task stopped)
+    {
+        await stopped.ConfigureAwait(ContinueOnCapturedContext);
         _cold?.StopError?.Throw();
     }
 
@@ -448,6 +554,10 @@ public abstract partial class Service
             ServiceLog.Stopping(Log, MundaneLevel);
             SetPhase(ServiceState.Stopping);
             MarkStopping();
+            if (HasFlag(CallingStartHook))
+            {
+                await WaitForStartHookCallAsync().ConfigureAwait(ctx);
+            }
 
             try
             {
@@ -519,6 +629,7 @@ public abstract partial class Service
             }
 
             ModeTracing.End(span, error?.SourceException);
+            SetFlag(StopDone);
             _stopCompleted.Set();
         }
 
@@ -759,6 +870,7 @@ public abstract partial class Service
 
         SetPhase(ServiceState.Shutdown);
         _stoppedOrCrashed.Set();
+        SetFlag(StopDone);
         _stopCompleted.Set();
         return true;
     }
@@ -811,7 +923,7 @@ public abstract partial class Service
         _stoppedOrCrashed.Reset();
         _stopCompleted.Reset();
         _shutdownSignal.Reset();
-        ClearFlags(Crashed | Stopping | StopClaimed);
+        ClearFlags(Crashed | Stopping | StopClaimed | StopDone);
         SetPhase(ServiceState.Init);
         ClearFlags(Started);
         for (var i = 0; ; i++)
@@ -822,7 +934,31 @@ public abstract partial class Service
                 break;
             }
 
-            child.Reset();
+            if (AsService(child) is { } service)
+            {
+                service.ResetUnlessRestarting();
+            }
+            else
+            {
+                child.Reset();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A parent's reset of this child: skipped while the child's own restart is in flight (that
+    /// restart resets it itself). Resetting it underneath would clear the stop its restart is
+    /// joining, and the restart — and every stop waiting for it — would wait for ever. Under
+    /// <c>_sync</c>, where the restart marks itself in flight.
+    /// </summary>
+    private void ResetUnlessRestarting()
+    {
+        lock (_sync)
+        {
+            if (!HasFlag(RestartInFlight))
+            {
+                Reset();
+            }
         }
     }
 

@@ -44,6 +44,8 @@ public abstract partial class Service : IService
     private const int Crashed = 8;
     private const int Stopping = 16; // the stop began: StoppingToken cancelled, sleepers woken
     private const int RestartInFlight = 32; // RestartAsync has not reached its start yet (ColdState.RestartGate)
+    private const int CallingStartHook = 64; // the start is calling OnStartAsync (ColdState.StartHookCalled)
+    private const int StopDone = 128; // the claimed stop has completed (set just before _stopCompleted)
     private int _flags;
     private int _phase; // a ServiceState; the start moves it only by compare-and-swap (Service.Lifecycle.cs)
     private int _restartCount;
@@ -399,6 +401,9 @@ public abstract partial class Service : IService
         // guarded by _sync (Service.Lifecycle.cs).
         public TaskCompletionSource? RestartGate;
         public bool StopRequestedDuringRestart;
+
+        // A stop waiting for the start's call of OnStartAsync to return; guarded by _sync.
+        public TaskCompletionSource? StartHookCalled;
 
         // Children and contexts (Service.Dependencies.cs), guarded by _sync
         public List<IService>? Children;

@@ -94,18 +94,24 @@ public abstract class ServiceThread : Service
         }
 
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loop = AcquireLoop();
-        if (!loop.TryRun(() => _ = RunOnLoopAsync(loop, operation, body, done, cancellationToken)))
+        while (true)
         {
-            // The loop ended between AcquireLoop and TryRun (a concurrent stop): use a fresh one.
-            loop = AcquireLoop();
-            if (!loop.TryRun(() => _ = RunOnLoopAsync(loop, operation, body, done, cancellationToken)))
+            if (operation == LifecycleOperation.Start && StopWasClaimed)
             {
-                done.TrySetException(new InvalidOperationException($"The thread of service '{Label}' ended before it could run the {operation}."));
+                // The start would give up at its first step: bring up no thread for it.
+                return Task.CompletedTask;
             }
-        }
 
-        return done.Task;
+            var loop = AcquireLoop();
+            if (loop.TryRun(() => _ = RunOnLoopAsync(loop, operation, body, done, cancellationToken)))
+            {
+                return done.Task;
+            }
+
+            // The loop ended between AcquireLoop and TryRun: a concurrent stop ended the thread (or a
+            // start that found the stop done, below). A start gives up above then, as a stop was
+            // claimed; any other operation runs on a fresh thread.
+        }
     }
 
     private ServiceThreadLoop AcquireLoop()
@@ -163,10 +169,11 @@ public abstract class ServiceThread : Service
             error = ExceptionDispatchInfo.Capture(ex);
         }
 
-        if (operation == LifecycleOperation.Stop)
+        if (operation == LifecycleOperation.Stop || (operation == LifecycleOperation.Start && HasStopped))
         {
             // The thread ends when the service has stopped: drain what is queued, leave the loop, and
-            // only then tell the caller (a join that blocks nobody).
+            // only then tell the caller (a join that blocks nobody). A start that gave up because the
+            // stop had already run (on an earlier thread) leaves nothing for this thread to serve.
             loop.Complete();
             await loop.Exited.ConfigureAwait(false);
         }

@@ -19,10 +19,19 @@ namespace Mode.Testing;
 /// Timers fire inline, on the thread that moves the clock. Do not combine the stepwise methods with
 /// <see cref="FakeTimeProvider.AutoAdvanceAmount"/>: due times are read from the clock when a timer is armed.
 /// </para>
+/// <para>
+/// The methods of this class that move time take turns: two threads advancing at once each get
+/// their whole advance (the second from where the first left the clock), never a clock that jumps
+/// back or an advance that throws because the other moved first.
+/// </para>
 /// </remarks>
 public class VirtualClock : FakeTimeProvider
 {
     private readonly object _lock = new();
+
+    // Held for a whole advance (AdvanceStepwise, AdvanceToNextDueTime, Jump): one at a time. It is
+    // reentrant, so a timer callback fired inline may advance the clock itself.
+    private readonly object _advancing = new();
     private readonly List<TrackedTimer> _timers = [];
     private readonly List<(int Count, TaskCompletionSource Done)> _armedWaiters = [];
 
@@ -104,33 +113,42 @@ public class VirtualClock : FakeTimeProvider
     public void AdvanceStepwise(TimeSpan delta)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
-        AdvanceStepwiseTo(GetUtcNow() + delta);
+        lock (_advancing)
+        {
+            AdvanceStepwiseTo(GetUtcNow() + delta);
+        }
     }
 
     /// <summary>Moves time forward to <paramref name="target"/>, stepwise (see <see cref="AdvanceStepwise"/>).</summary>
     /// <param name="target">The time to reach; not before now.</param>
     public void AdvanceStepwiseTo(DateTimeOffset target)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(target, GetUtcNow());
-        while (NextDueTime is { } next && next <= target)
+        lock (_advancing)
         {
-            MoveTo(next);
-        }
+            ArgumentOutOfRangeException.ThrowIfLessThan(target, GetUtcNow());
+            while (NextDueTime is { } next && next <= target)
+            {
+                MoveTo(next);
+            }
 
-        MoveTo(target);
+            MoveTo(target);
+        }
     }
 
     /// <summary>Moves time to the next due time and fires what is due there.</summary>
     /// <returns>The new time, or <see langword="null"/> when no timer is armed (time does not move).</returns>
     public DateTimeOffset? AdvanceToNextDueTime()
     {
-        if (NextDueTime is not { } next)
+        lock (_advancing)
         {
-            return null;
-        }
+            if (NextDueTime is not { } next)
+            {
+                return null;
+            }
 
-        MoveTo(next);
-        return GetUtcNow();
+            MoveTo(next);
+            return GetUtcNow();
+        }
     }
 
     /// <summary>
@@ -143,14 +161,17 @@ public class VirtualClock : FakeTimeProvider
     public void Jump(TimeSpan delta)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
-        _holding = true;
-        try
+        lock (_advancing)
         {
-            SetUtcNow(GetUtcNow() + delta);
-        }
-        finally
-        {
-            _holding = false;
+            _holding = true;
+            try
+            {
+                SetUtcNow(GetUtcNow() + delta);
+            }
+            finally
+            {
+                _holding = false;
+            }
         }
     }
 

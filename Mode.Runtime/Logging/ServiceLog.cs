@@ -44,6 +44,9 @@ internal static partial class ServiceLog
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Shutting down now")]
     public static partial void ShuttingDownNow(ILogger logger);
 
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Warning, Message = "OnStartAsync did not return to its caller within {Timeout} after the stop began; stopping alongside it")]
+    public static partial void StartHookCallTimedOut(ILogger logger, TimeSpan timeout);
+
     [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "Error while disposing context {Context}")]
     public static partial void ContextDisposeFailed(ILogger logger, Exception exception, string context);
 
