@@ -82,22 +82,50 @@ public abstract partial class Service
     internal bool HasStopped => (Volatile.Read(ref _flags) & (StopClaimed | StopDone)) == (StopClaimed | StopDone);
 
     /// <summary>The phase of the lifecycle, apart from a crash (see <see cref="State"/>).</summary>
-    private ServiceState Phase => (ServiceState)Volatile.Read(ref _phase);
+    private ServiceState Phase => (ServiceState)(Volatile.Read(ref _phase) & PhaseMask);
 
-    /// <summary>Sets the lifecycle phase and tells a test probe (Mode.Testing's waits).</summary>
+    /// <summary>Sets the lifecycle phase (keeping the run and the start-hook bit) and tells a test probe (Mode.Testing's waits).</summary>
     private void SetPhase(ServiceState phase)
     {
-        Volatile.Write(ref _phase, (int)phase);
+        while (true)
+        {
+            var word = Volatile.Read(ref _phase);
+            if (Interlocked.CompareExchange(ref _phase, (word & ~PhaseMask) | (int)phase, word) == word)
+            {
+                break;
+            }
+        }
+
         _cold?.TestProbe?.Changed();
     }
 
-    /// <summary>
-    /// Moves the phase from <paramref name="from"/> to <paramref name="to"/> unless something else
-    /// (a stop) moved it first: the start uses it, so that it never overwrites a stop's phase.
-    /// </summary>
-    private bool TryMovePhase(ServiceState from, ServiceState to)
+    /// <summary>Begins a new run (a reset): the phase goes back to <see cref="ServiceState.Init"/> and the run advances.</summary>
+    private void BeginNewRun()
     {
-        if (Interlocked.CompareExchange(ref _phase, (int)to, (int)from) != (int)from)
+        while (true)
+        {
+            var word = Volatile.Read(ref _phase);
+            var next = unchecked((word & ~(PhaseMask | CallingStartHookBit)) + RunUnit) | (int)ServiceState.Init;
+            if (Interlocked.CompareExchange(ref _phase, next, word) == word)
+            {
+                break;
+            }
+        }
+
+        _cold?.TestProbe?.Changed();
+    }
+
+    /// <summary>The phase word with <paramref name="phase"/> in place of the phase of <paramref name="word"/>.</summary>
+    private static int WithPhase(int word, ServiceState phase) => (word & ~PhaseMask) | (int)phase;
+
+    /// <summary>
+    /// Moves the phase word from <paramref name="from"/> (a whole word: phase, run) to the phase
+    /// <paramref name="to"/> unless something else moved it first — a stop, or a reset that began a
+    /// new run: the start uses it, so that it never overwrites a stop's phase nor touches a later run.
+    /// </summary>
+    private bool TryMovePhase(int from, ServiceState to)
+    {
+        if (Interlocked.CompareExchange(ref _phase, WithPhase(from, to), from) != from)
         {
             return false;
         }
@@ -272,13 +300,15 @@ public abstract partial class Service
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         var ctx = ContinueOnCapturedContext;
-        var from = Phase;
-        if (from is not (ServiceState.Init or ServiceState.Restarting) || !TryMovePhase(from, ServiceState.Starting))
+        var from = Volatile.Read(ref _phase);
+        if ((ServiceState)(from & PhaseMask) is not (ServiceState.Init or ServiceState.Restarting) || !TryMovePhase(from, ServiceState.Starting))
         {
             // A stop claimed since the start was: it runs (or ran) instead of this start.
             return;
         }
 
+        // This start's phase word: every later step of the start is a compare-and-swap against it.
+        var starting = WithPhase(from, ServiceState.Starting);
         EnsureInitialized();
         var wiring = ServiceWiring.For(this);
         var span = ModeTracing.StartSpan(ModeTracing.Start, this);
@@ -318,7 +348,7 @@ public abstract partial class Service
             }
 
             ServiceLog.Starting(Log, MundaneLevel);
-            if (!TryEnterStartHook())
+            if (!TryEnterStartHook(starting))
             {
                 // A stop was claimed since the check above: its OnStopAsync may have run already,
                 // and an OnStartAsync after it would never be matched by a stop.
@@ -368,7 +398,7 @@ public abstract partial class Service
                 await child.MaybeStartAsync(cancellationToken).ConfigureAwait(ctx);
             }
 
-            if (!TryMovePhase(ServiceState.Starting, ServiceState.Running))
+            if (!TryMovePhase(starting, ServiceState.Running))
             {
                 // The stop began after the last check: it owns the phase now.
                 return;
@@ -396,28 +426,16 @@ public abstract partial class Service
     }
 
     /// <summary>
-    /// The start's step into <c>OnStartAsync</c>, atomic against a stop's claim (both change
-    /// <c>_flags</c>): refused once a stop was claimed or the service crashed; otherwise marks the
-    /// hook's call in progress, and a stop claimed from now on waits for that call to return before
-    /// it runs its own hooks (<see cref="WaitForStartHookCallAsync"/>). So <c>OnStopAsync</c> never
-    /// runs before the <c>OnStartAsync</c> of the run it stops.
+    /// The start's step into <c>OnStartAsync</c>, one compare-and-swap of the phase word from this
+    /// start's own (<paramref name="starting"/>): refused when a stop has moved the phase, or a reset
+    /// began a new run, since; otherwise marks the hook's call in progress, and a stop that moves
+    /// the phase from now on waits for that call to return before it runs its own hooks
+    /// (<see cref="WaitForStartHookCallAsync"/>). So <c>OnStopAsync</c> never runs before the
+    /// <c>OnStartAsync</c> of the run it stops, and a start never calls it in a later run.
     /// </summary>
-    private bool TryEnterStartHook()
-    {
-        while (true)
-        {
-            var flags = Volatile.Read(ref _flags);
-            if ((flags & (StopClaimed | Stopping | Crashed)) != 0)
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref _flags, flags | CallingStartHook, flags) == flags)
-            {
-                return true;
-            }
-        }
-    }
+    private bool TryEnterStartHook(int starting) =>
+        !HasFlag(StopClaimed | Stopping | Crashed)
+        && Interlocked.CompareExchange(ref _phase, starting | CallingStartHookBit, starting) == starting;
 
     /// <summary>The call of <c>OnStartAsync</c> returned (its task may still run): releases a stop that waits for it.</summary>
     private void LeaveStartHookCall()
@@ -425,7 +443,7 @@ public abstract partial class Service
         TaskCompletionSource? waitingStop;
         lock (_sync)
         {
-            ClearFlags(CallingStartHook);
+            Interlocked.And(ref _phase, ~CallingStartHookBit);
             waitingStop = _cold?.StartHookCalled;
             if (waitingStop is not null)
             {
@@ -447,7 +465,7 @@ public abstract partial class Service
         Task called;
         lock (_sync)
         {
-            if (!HasFlag(CallingStartHook))
+            if ((Volatile.Read(ref _phase) & CallingStartHookBit) == 0)
             {
                 return;
             }
@@ -554,7 +572,7 @@ public abstract partial class Service
             ServiceLog.Stopping(Log, MundaneLevel);
             SetPhase(ServiceState.Stopping);
             MarkStopping();
-            if (HasFlag(CallingStartHook))
+            if ((Volatile.Read(ref _phase) & CallingStartHookBit) != 0)
             {
                 await WaitForStartHookCallAsync().ConfigureAwait(ctx);
             }
@@ -909,23 +927,8 @@ public abstract partial class Service
     /// <remarks>Meant for a stopped (or never started) service; resetting a running one abandons its run.</remarks>
     public void Reset()
     {
-        Interlocked.Increment(ref _restartCount);
-        _cold?.TestProbe?.Changed();
-        var cts = Interlocked.Exchange(ref _stoppingCts, null);
-        cts?.Dispose();
-        ResetBackgroundWork();
-        if (_cold is { } cold)
-        {
-            cold.CrashReason = null;
-            cold.StopError = null;
-        }
-
-        _stoppedOrCrashed.Reset();
-        _stopCompleted.Reset();
-        _shutdownSignal.Reset();
-        ClearFlags(Crashed | Stopping | StopClaimed | StopDone);
-        SetPhase(ServiceState.Init);
-        ClearFlags(Started);
+        // The children first, while this service still shows its stop: a child's start claimed
+        // meanwhile is refused (its owner is stopping) instead of being reset from under it.
         for (var i = 0; ; i++)
         {
             var child = ChildAt(i);
@@ -943,6 +946,24 @@ public abstract partial class Service
                 child.Reset();
             }
         }
+
+        Interlocked.Increment(ref _restartCount);
+        _cold?.TestProbe?.Changed();
+        var cts = Interlocked.Exchange(ref _stoppingCts, null);
+        cts?.Dispose();
+        ResetBackgroundWork();
+        if (_cold is { } cold)
+        {
+            cold.CrashReason = null;
+            cold.StopError = null;
+        }
+
+        _stoppedOrCrashed.Reset();
+        _stopCompleted.Reset();
+        _shutdownSignal.Reset();
+        ClearFlags(Crashed | Stopping | StopClaimed | StopDone);
+        BeginNewRun();
+        ClearFlags(Started);
     }
 
     /// <summary>

@@ -44,10 +44,15 @@ public abstract partial class Service : IService
     private const int Crashed = 8;
     private const int Stopping = 16; // the stop began: StoppingToken cancelled, sleepers woken
     private const int RestartInFlight = 32; // RestartAsync has not reached its start yet (ColdState.RestartGate)
-    private const int CallingStartHook = 64; // the start is calling OnStartAsync (ColdState.StartHookCalled)
-    private const int StopDone = 128; // the claimed stop has completed (set just before _stopCompleted)
+    private const int StopDone = 64; // the claimed stop has completed (set just before _stopCompleted)
     private int _flags;
-    private int _phase; // a ServiceState; the start moves it only by compare-and-swap (Service.Lifecycle.cs)
+    // The phase word (Service.Lifecycle.cs): a ServiceState in the low bits, CallingStartHookBit, and
+    // the run above them, which every Reset advances. The start moves it only by compare-and-swap of
+    // the whole word, so a start of an earlier run can never move the phase of a later one.
+    private int _phase;
+    private const int PhaseMask = 0xF;
+    private const int CallingStartHookBit = 0x10; // the start is calling OnStartAsync (ColdState.StartHookCalled)
+    private const int RunUnit = 0x20;
     private int _restartCount;
     private volatile string? _activity;
     private CancellationTokenSource? _stoppingCts;

@@ -93,6 +93,48 @@ public class StartStopRaceTests
         Assert.Equal(0, service.LiveTasks);
     }
 
+    [Fact]
+    public async Task StartOfAnEarlierRun_ResumingAfterTheParentRestarted_StartsNothingInTheNewRun()
+    {
+        // A child's start is held in OnFirstStartAsync while its parent restarts: the restart stops
+        // the child, resets it and starts it again (a new run). The held start then resumes: it
+        // belongs to the run that was stopped, and must not call OnStartAsync in the new one.
+        var child = new Ordered();
+        var parent = new Ordered();
+        await parent.StartAsync().WaitAsync(Guard);
+        var held = child.HoldFirstStart();
+        var add = parent.AddRuntimeDependencyAsync(child);
+        await held.Entered.WaitAsync(Guard);
+
+        await parent.RestartAsync().WaitAsync(Guard);
+        Assert.Equal(ServiceState.Running, child.State);
+        held.Release();
+        await add.WaitAsync(Guard);
+
+        Assert.Equal(["stop", "start"], child.Hooks);
+        Assert.Equal(ServiceState.Running, child.State);
+        await parent.StopAsync().WaitAsync(Guard);
+        Assert.Equal(["stop", "start", "stop"], child.Hooks);
+        Assert.Equal(0, child.LiveTasks);
+    }
+
+    /// <summary>An asynchronous hold: <see cref="Entered"/> completes when a hook reaches it, which then waits for <see cref="Release"/>.</summary>
+    private sealed class Gate
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public Task PassAsync()
+        {
+            _entered.TrySetResult();
+            return _released.Task;
+        }
+    }
+
     /// <summary>A synchronous hold: <see cref="Entered"/> is set when a thread reaches it, which then blocks until <see cref="Release"/>.</summary>
     private sealed class Block
     {
@@ -114,6 +156,7 @@ public class StartStopRaceTests
     {
         private readonly ConcurrentQueue<string> _hooks = new();
         private Block? _startBlock;
+        private Gate? _firstStartGate;
         private int _liveTasks;
 
         public Func<Task>? OnStart { get; init; }
@@ -123,6 +166,16 @@ public class StartStopRaceTests
         public int LiveTasks => Volatile.Read(ref _liveTasks);
 
         public Block BlockNextStart() => _startBlock = new Block();
+
+        public Gate HoldFirstStart() => _firstStartGate = new Gate();
+
+        protected override async ValueTask OnFirstStartAsync(CancellationToken cancellationToken)
+        {
+            if (Interlocked.Exchange(ref _firstStartGate, null) is { } gate)
+            {
+                await gate.PassAsync();
+            }
+        }
 
         protected override void ConfigureWiring(ServiceWiring wiring)
         {
