@@ -303,7 +303,8 @@ public abstract partial class Service
         var from = Volatile.Read(ref _phase);
         if ((ServiceState)(from & PhaseMask) is not (ServiceState.Init or ServiceState.Restarting) || !TryMovePhase(from, ServiceState.Starting))
         {
-            // A stop claimed since the start was: it runs (or ran) instead of this start.
+            // A stop claimed since the start was: it runs (or ran) instead of this start. (Or
+            // another start of this run won the move: the one claimed before a reset, arriving late.)
             return;
         }
 
@@ -350,8 +351,9 @@ public abstract partial class Service
             ServiceLog.Starting(Log, MundaneLevel);
             if (!TryEnterStartHook(starting))
             {
-                // A stop was claimed since the check above: its OnStopAsync may have run already,
-                // and an OnStartAsync after it would never be matched by a stop.
+                // A stop moved the phase since the check above (its OnStopAsync may have run
+                // already, and an OnStartAsync after it would never be matched by a stop), or a
+                // reset began a new run that this start is not part of.
                 ModeTracing.Phase(span, ModeTracing.CutShortPhase);
                 return;
             }
