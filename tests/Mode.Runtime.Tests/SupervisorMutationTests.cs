@@ -78,22 +78,76 @@ public class SupervisorStrategyBehaviourTests
         var a = new Held("A");
         var b = new Held("B");
         var c = new Held("C");
-        var supervisor = new ForfeitOneForOneSupervisor([a, b, c]) { LoggerFactory = logs };
+        var d = new Held("D");
+        var supervisor = new ForfeitOneForOneSupervisor([a, b, c, d]) { LoggerFactory = logs };
         await supervisor.StartAsync().Within();
-        await a.TaskRunning.Within();
-        await b.TaskRunning.Within();
-        await c.TaskRunning.Within();
+        foreach (var service in new[] { a, b, c, d })
+        {
+            await service.TaskRunning.Within();
+        }
+
         await c.StopAsync().Within(); // shut down cleanly: nothing to give up on
 
-        await RestartServicesAsync(supervisor, [b, c]).Within();
+        await RestartServicesAsync(supervisor, [b, c, d]).Within();
 
-        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Critical && e.Message == "Giving up on crashed services: B");
-        Assert.Equal(ServiceState.Shutdown, b.State);
-        Assert.Equal(0, b.LiveTasks);
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Critical && e.Message == "Giving up on crashed services: B, D");
+        Assert.All([b, d], s => Assert.Equal(ServiceState.Shutdown, s.State));
+        Assert.Equal(0, b.LiveTasks + d.LiveTasks);
         Assert.Null(b.Supervisor);
+        Assert.Null(d.Supervisor);
         Assert.Same(supervisor, c.Supervisor);
         Assert.Equal([a, c], supervisor.Services);
         Assert.Equal(ServiceState.Running, a.State);
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task ForfeitOneForOne_ServicesThatCrashWhileItGivesUpOnAnother_AreGivenUpOnTogetherInOneLine()
+    {
+        var logs = new CapturingLoggerFactory();
+        var a = new Held("A");
+        var b = new Held("B");
+        var c = new Held("C");
+        var supervisor = new ForfeitOneForOneSupervisor([a, b, c]) { LoggerFactory = logs };
+        await supervisor.StartAsync().Within();
+        foreach (var service in new[] { a, b, c })
+        {
+            await service.TaskRunning.Within();
+        }
+
+        var stoppingC = c.HoldNextStop();
+        c.Crash(new InvalidOperationException("c"));
+        await stoppingC.Entered.Within(); // the supervisor is busy giving up on C
+        a.Crash(new InvalidOperationException("a"));
+        b.Crash(new InvalidOperationException("b"));
+        stoppingC.Release();
+        await logs.WaitForAsync(e => e.Level == LogLevel.Critical && e.Message != "Giving up on crashed services: C").Within();
+
+        Assert.Equal(
+            ["Giving up on crashed services: C", "Giving up on crashed services: A, B"],
+            logs.Entries.Where(static e => e.Level == LogLevel.Critical).Select(static e => e.Message));
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task ForfeitOneForAll_NamesEveryServiceItIsHanded_AndStopsAndDropsThemAll()
+    {
+        var logs = new CapturingLoggerFactory();
+        var a = new Held("A");
+        var b = new Held("B");
+        var c = new Held("C");
+        var supervisor = new ForfeitOneForAllSupervisor([a, b, c]) { LoggerFactory = logs };
+        await supervisor.StartAsync().Within();
+        foreach (var service in new[] { a, b, c })
+        {
+            await service.TaskRunning.Within();
+        }
+
+        await RestartServicesAsync(supervisor, [a, b]).Within();
+
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Critical && e.Message == "Giving up on crashed services: A, B");
+        Assert.All([a, b, c], s => Assert.Equal(ServiceState.Shutdown, s.State));
+        Assert.Empty(supervisor.Services);
         await supervisor.StopAsync().Within();
     }
 
@@ -145,7 +199,8 @@ public class SupervisorStrategyBehaviourTests
         var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var a = new Held("A");
-        var supervisor = new OneForOneSupervisor([a])
+        var b = new Held("B");
+        var supervisor = new OneForOneSupervisor([a, b])
         {
             TimeProvider = clock,
             LoggerFactory = logs,
@@ -153,15 +208,18 @@ public class SupervisorStrategyBehaviourTests
         };
         await supervisor.StartAsync().Within();
         await a.TaskRunning.Within();
+        await b.TaskRunning.Within();
 
-        a.Crash(new InvalidOperationException("x"));
-        await logs.WaitForAsync(e => e.Message.StartsWith("Restarting dead A in 5.0 s", StringComparison.Ordinal)).Within();
-        await clock.WaitForArmedTimersAsync(1).Within();
+        a.Crash(new InvalidOperationException("a"));
+        await logs.WaitForAsync(static e => e.Message.StartsWith("Restarting dead A in 5.0 s", StringComparison.Ordinal)).Within();
+
+        // B's wait begins on the supervisor's next pass, so the pass that set off A's wait has ended.
+        b.Crash(new InvalidOperationException("b"));
+        await logs.WaitForAsync(static e => e.Message.StartsWith("Restarting dead B in 5.0 s", StringComparison.Ordinal)).Within();
+        await clock.WaitForArmedTimersAsync(2).Within();
 
         Assert.Contains("restart A", supervisor.RunningTasks);
-        clock.AdvanceStepwise(TimeSpan.FromSeconds(5));
-        await a.TaskRunning.Within();
-        Assert.Equal(2, a.Starts);
-        await supervisor.StopAsync().Within();
+        await supervisor.StopAsync().Within(); // ends both waits
+        Assert.Equal(1, a.Starts);
     }
 }
