@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Mode.Diagnostics;
 using Mode.Runtime.Tests.Support;
 using Mode.Testing;
 using Held = Mode.Runtime.Tests.StopRestartRaceTests.Held;
@@ -375,6 +378,42 @@ public class SupervisorStrategyBehaviourTests
     }
 
     [Fact]
+    public async Task Backoff_AServiceThatCrashesAgainWhileItIsRestarted_IsRestartedOnceThatRestartEnds()
+    {
+        var clock = new VirtualClock();
+        var logs = new CapturingLoggerFactory();
+        var a = new Held("A");
+        var b = new Held("B");
+        var supervisor = new OneForOneSupervisor([a, b])
+        {
+            TimeProvider = clock,
+            LoggerFactory = logs,
+            Backoff = new RestartBackoff(TimeSpan.FromSeconds(1), factor: 1, jitter: 0),
+        };
+        await supervisor.StartAsync().Within();
+        await a.TaskRunning.Within();
+        await b.TaskRunning.Within();
+        a.Crash(new InvalidOperationException("first"));
+        await logs.WaitForAsync(e => e.Message.StartsWith("Restarting dead A in 1.0 s (attempt 1)", StringComparison.Ordinal)).Within();
+        await clock.WaitForArmedTimersAsync(1).Within();
+        var start = a.HoldNextStart();
+        clock.AdvanceStepwise(TimeSpan.FromSeconds(1));
+        await start.Entered.Within();
+
+        // A crashes again while its restart is still in progress: the pass that B's crash wakes (it
+        // logs B's wait) leaves A alone, and the end of A's restart must wake the supervisor again.
+        a.Crash(new InvalidOperationException("again"));
+        b.Crash(new InvalidOperationException("b failed"));
+        await logs.WaitForAsync(e => e.Message.StartsWith("Restarting dead B in 1.0 s (attempt 1)", StringComparison.Ordinal)).Within();
+        Assert.DoesNotContain(logs.Entries, e => e.Message.StartsWith("Restarting dead A in 1.0 s (attempt 2)", StringComparison.Ordinal));
+        start.Release();
+
+        await logs.WaitForAsync(e => e.Message == "Restarting dead A in 1.0 s (attempt 2). Last crash reason: InvalidOperationException(again)").Within();
+        Assert.Equal(2, a.Starts);
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
     public async Task WaitBeforeRestart_WhenTheSupervisorCrashesDuringTheWait_ReturnsFalse()
     {
         var clock = new VirtualClock();
@@ -476,5 +515,95 @@ public class SupervisorStrategyBehaviourTests
     public void MaxRestartsExceededException_HasADefaultMessage()
     {
         Assert.Equal("Max restarts exceeded", new MaxRestartsExceededException().Message);
+    }
+}
+
+/// <summary>
+/// The <c>restart</c> span of a supervisor's replacement ends on every path. A listener is
+/// process-wide, so these run in the tracing collection, alone.
+/// </summary>
+[Collection(TracingCollection.Name)]
+public sealed class SupervisorReplacementSpanTests : IDisposable
+{
+    private readonly Channel<Activity> _restartSpans = Channel.CreateUnbounded<Activity>();
+    private readonly ActivityListener _listener;
+
+    public SupervisorReplacementSpanTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = static source => source.Name == ModeActivities.SourceName,
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.DisplayName.StartsWith("restart span-", StringComparison.Ordinal))
+                {
+                    _restartSpans.Writer.TryWrite(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private Task<Activity> NextRestartSpan() => _restartSpans.Reader.ReadAsync().AsTask().Within();
+
+    [Fact]
+    public async Task Replacement_WhoseFactoryFails_EndsItsRestartSpanWithTheError()
+    {
+        var a = new Held("span-a");
+        var fresh = new Held("span-a2");
+        var calls = 0;
+        var supervisor = new OneForOneSupervisor(
+            [a],
+            replacement: (_, _) => Interlocked.Increment(ref calls) == 1
+                ? throw new InvalidOperationException("no replacement yet")
+                : Task.FromResult<IService>(fresh));
+        await supervisor.StartAsync().Within();
+        await a.TaskRunning.Within();
+
+        a.Crash(new InvalidOperationException("a failed"));
+        var failed = await NextRestartSpan();
+        await fresh.TaskRunning.Within();
+        var succeeded = await NextRestartSpan();
+
+        Assert.Equal("restart span-a", failed.DisplayName);
+        Assert.Equal(ActivityStatusCode.Error, failed.Status);
+        Assert.Equal("no replacement yet", failed.StatusDescription);
+        Assert.Equal("restart span-a", succeeded.DisplayName);
+        Assert.Equal(ActivityStatusCode.Unset, succeeded.Status);
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task Replacement_WhenTheSupervisorStopsWhileTheFactoryRuns_EndsItsRestartSpanAndTakesNothingIn()
+    {
+        var a = new Held("span-b");
+        var fresh = new Held("span-b2");
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var supervisor = new OneForOneSupervisor(
+            [a],
+            replacement: async (_, _) =>
+            {
+                entered.TrySetResult();
+                await release.Task;
+                return (IService)fresh;
+            });
+        await supervisor.StartAsync().Within();
+        await a.TaskRunning.Within();
+
+        a.Crash(new InvalidOperationException("a failed"));
+        await entered.Task.Within();
+        supervisor.Crash(new InvalidOperationException("supervisor failed")); // it should stop from now on
+        release.TrySetResult();
+        var span = await NextRestartSpan();
+
+        Assert.Equal("restart span-b", span.DisplayName);
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+        Assert.Equal([a], supervisor.Services);
+        Assert.Equal(ServiceState.Init, fresh.State);
+        await supervisor.StopAsync().Within();
     }
 }
