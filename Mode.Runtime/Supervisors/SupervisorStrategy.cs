@@ -201,6 +201,7 @@ public abstract class SupervisorStrategy : Service, ISupervisor
         }
 
         Interlocked.Increment(ref _totalRestarts);
+        var index = IndexOf(service);
         try
         {
             if (_replacement is null)
@@ -213,9 +214,15 @@ public abstract class SupervisorStrategy : Service, ISupervisor
         }
         catch (Exception ex) when (!ShouldStop)
         {
-            // A restart that fails is another crash: count it and try again on the next pass.
-            var target = _replacement is null ? service : Services.ElementAtOrDefault(IndexOf(service)) ?? service;
+            // A restart that fails is another crash: count it and try again on the next pass. With a
+            // replacement, the one that failed is the service now at the crashed one's position: the
+            // replacement once it was taken in, else the crashed service itself.
+            var target = _replacement is null ? service : Services.ElementAtOrDefault(index) ?? service;
             target.Crash(ex);
+
+            // A target still marked crashed (a failed replacement factory leaves the crashed service
+            // stopped, not reset) ignores the crash and wakes nobody: wake the loop for the next pass.
+            _wakeup.Release();
         }
 
         return true;
