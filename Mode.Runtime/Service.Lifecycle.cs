@@ -514,9 +514,13 @@ public abstract partial class Service
         }
     }
 
-    /// <summary>The restart's own stop: claims the stop, or joins one already running.</summary>
+    /// <summary>
+    /// The restart's own stop: claims the stop, or joins one already running or done. A joined
+    /// stop's error was reported to the caller that claimed it (a supervisor logs it): the restart
+    /// goes on, or a service whose stop hook fails once could never be restarted.
+    /// </summary>
     private Task StopForRestartAsync(CancellationToken cancellationToken) =>
-        TrySetFlag(StopClaimed) ? RunLifecycleAsync(LifecycleOperation.Stop, s_stopCore, cancellationToken) : JoinStopAsync();
+        TrySetFlag(StopClaimed) ? RunLifecycleAsync(LifecycleOperation.Stop, s_stopCore, cancellationToken) : JoinStopAsync(rethrow: false);
 
     /// <summary>
     /// Tells the restart in flight that a stop wants the service down, and returns what completes
@@ -542,8 +546,8 @@ public abstract partial class Service
         await StopAsync(cancellationToken).ConfigureAwait(ContinueOnCapturedContext);
     }
 
-    /// <summary>Waits for the stop claimed by another caller, and rethrows its error.</summary>
-    private Task JoinStopAsync()
+    /// <summary>Waits for the stop claimed by another caller, and rethrows its error (when <paramref name="rethrow"/>).</summary>
+    private Task JoinStopAsync(bool rethrow = true)
     {
         var stopped = _stopCompleted.WaitAsync();
         if (!stopped.IsCompleted && (Volatile.Read(ref _flags) & (StopClaimed | StopDone)) != StopClaimed)
@@ -555,13 +559,16 @@ public abstract partial class Service
             stopped = Task.CompletedTask;
         }
 
-        return AwaitStopAsync(stopped);
+        return AwaitStopAsync(stopped, rethrow);
     }
 
-    private async Task AwaitStopAsync(Task stopped)
+    private async Task AwaitStopAsync(Task stopped, bool rethrow)
     {
         await stopped.ConfigureAwait(ContinueOnCapturedContext);
-        _cold?.StopError?.Throw();
+        if (rethrow)
+        {
+            _cold?.StopError?.Throw();
+        }
     }
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)

@@ -44,6 +44,28 @@ public class SupervisorTests
     }
 
     [Fact]
+    public async Task OneForOne_ServiceWhoseOnStopAsyncFails_IsStillRestarted()
+    {
+        // The supervisor's stop of the crashed service reports the OnStopAsync error (logged); the
+        // restart that follows joins that finished stop and must not fail on the same error again,
+        // or a service with a faulty stop hook could never be restarted.
+        var recorder = new Recorder();
+        var logs = new CapturingLoggerFactory();
+        var a = new Worker("A", recorder) { OnStop = _ => throw new InvalidOperationException("stop hook failed") };
+        var supervisor = new OneForOneSupervisor([a]) { LoggerFactory = logs };
+        await supervisor.StartAsync().Within();
+
+        a.Crash(new InvalidOperationException("a failed"));
+        await a.StartedTimes(2).Within();
+
+        Assert.Equal(ServiceState.Running, a.State);
+        Assert.Equal(1, a.RestartCount);
+        Assert.Contains(logs.Entries, e => e.Exception?.Message == "stop hook failed");
+        a.OnStop = null;
+        await supervisor.StopAsync().Within();
+    }
+
+    [Fact]
     public async Task OneForOne_Crash_RestartsOnlyTheCrashedServiceAtOnce()
     {
         var recorder = new Recorder();

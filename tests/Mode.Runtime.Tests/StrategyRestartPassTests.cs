@@ -12,7 +12,7 @@ namespace Mode.Runtime.Tests;
 /// <c>RestartServicesAsync</c> override is reached by reflection where a test hands it a list the
 /// supervisor's own loop never builds (null, empty, or holding services that have not crashed).
 /// </summary>
-public class SupervisorStrategyBehaviourTests
+public class StrategyRestartPassTests
 {
     private static Task RestartServicesAsync(SupervisorStrategy supervisor, IReadOnlyList<IService>? crashed)
     {
