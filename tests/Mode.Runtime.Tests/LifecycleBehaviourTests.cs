@@ -140,6 +140,43 @@ public class LifecycleBehaviourTests
         Assert.Equal("its start", hook);
     }
 
+    [Fact]
+    public async Task FindStuckStart_TwoChildrenStuckAtTheSameDepth_NamesTheFirstInTreeOrder()
+    {
+        var (inA, releaseA, inB, releaseB) = (NewGate(), NewGate(), NewGate(), NewGate());
+        var a = new RecordingService("A", new Recorder()) { OnStart = async _ => { inA.TrySetResult(); await releaseA.Task; } };
+        var b = new RecordingService("B", new Recorder()) { OnStart = async _ => { inB.TrySetResult(); await releaseB.Task; } };
+        var root = new RecordingService("ROOT", new Recorder());
+        root.AddDependency(a);
+        root.AddDependency(b);
+        var startB = b.StartAsync(); // B starts on its own first and stays in OnStartAsync
+        await inB.Task.Within();
+        var startRoot = root.StartAsync(); // the root's start waits in A's OnStartAsync
+        await inA.Task.Within();
+
+        var (stuck, hook) = root.FindStuckStart();
+
+        Assert.Same(a, stuck);
+        Assert.Equal("OnStartAsync", hook);
+        releaseA.SetResult();
+        releaseB.SetResult();
+        await startB.Within();
+        await startRoot.Within();
+        await root.StopAsync().Within();
+    }
+
+    [Fact]
+    public async Task ServiceThread_OnStopAsyncAndOnThreadStopAsyncBothThrow_TheFirstErrorIsReported()
+    {
+        var service = new FailingThread();
+        await service.StartAsync().Within();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => service.StopAsync().Within());
+
+        Assert.Equal("OnStopAsync failed", error.Message);
+        Assert.Equal(ServiceState.Shutdown, service.State);
+    }
+
     // ---- WaitForShutdown ----
 
     [Fact]
@@ -388,6 +425,19 @@ public class LifecycleBehaviourTests
         Assert.False(service.IsStarted);
         Assert.Empty(recorder.Matching("on_start"));
         Assert.Equal(ServiceState.Shutdown, service.State);
+    }
+
+    [Fact]
+    public async Task MaybeStartAsync_ItsSupervisorHasBegunStopping_StartsNothingThoughTheSupervisorIsNotItsParent()
+    {
+        var recorder = new Recorder();
+        var supervisor = new OneForOneSupervisor();
+        var service = new RecordingService("S", recorder) { Supervisor = supervisor };
+        await supervisor.StopAsync().Within();
+
+        Assert.False(await service.MaybeStartAsync().Within());
+        Assert.Empty(recorder.Matching("on_start"));
+        Assert.Equal(ServiceState.Init, service.State);
     }
 
     [Fact]
@@ -645,6 +695,15 @@ public class LifecycleBehaviourTests
     {
         protected override ValueTask OnStopAsync(CancellationToken cancellationToken) =>
             throw new InvalidOperationException("plain stop failed");
+    }
+
+    private sealed class FailingThread : ServiceThread
+    {
+        protected override ValueTask OnStopAsync(CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("OnStopAsync failed");
+
+        protected override ValueTask OnThreadStopAsync(CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("OnThreadStopAsync failed");
     }
 
     /// <summary>Its stop waits for <see cref="Gate"/>, without capturing any context.</summary>
