@@ -476,6 +476,23 @@ public class LifecycleBehaviourTests
     }
 
     [Fact]
+    public async Task Start_StoppedDuringOnStartAsync_StartsNoBackgroundWork()
+    {
+        var service = new GatedTimer { TimeProvider = new VirtualClock() };
+
+        var start = service.StartAsync();
+        await service.InStart.Task.Within();
+        var stop = service.StopAsync(); // waits in OnStopAsync: the background work is not closed yet
+        service.StartGate.SetResult();
+        await start.Within();
+        service.StopGate.SetResult();
+        await stop.Within();
+
+        Assert.Empty(service.Timers);
+        Assert.Equal(ServiceState.Shutdown, service.State);
+    }
+
+    [Fact]
     public async Task Start_ParentResetWhileItStartsItsChildren_EndsWithoutRunningOnStartedAsync()
     {
         var recorder = new Recorder();
@@ -704,6 +721,31 @@ public class LifecycleBehaviourTests
 
         protected override ValueTask OnThreadStopAsync(CancellationToken cancellationToken) =>
             throw new InvalidOperationException("OnThreadStopAsync failed");
+    }
+
+    /// <summary>A one-second timer; its start and its stop wait for their gates.</summary>
+    private sealed class GatedTimer : Service
+    {
+        public TaskCompletionSource InStart { get; } = NewGate();
+
+        public TaskCompletionSource StartGate { get; } = NewGate();
+
+        public TaskCompletionSource StopGate { get; } = NewGate();
+
+        protected override void ConfigureWiring(ServiceWiring wiring)
+        {
+            base.ConfigureWiring(wiring);
+            wiring.AddTimer("GatedTimer.Tick", 1, static (_, _) => default);
+        }
+
+        protected override async ValueTask OnStartAsync(CancellationToken cancellationToken)
+        {
+            InStart.TrySetResult();
+            await StartGate.Task.ConfigureAwait(false);
+        }
+
+        protected override async ValueTask OnStopAsync(CancellationToken cancellationToken) =>
+            await StopGate.Task.ConfigureAwait(false);
     }
 
     /// <summary>Its stop waits for <see cref="Gate"/>, without capturing any context.</summary>
