@@ -638,9 +638,10 @@ public abstract partial class Service
                 await OnShutdownAsync(cancellationToken).ConfigureAwait(ctx);
                 _activity = null;
             }
-            catch (Exception ex) when (error is null)
+            catch (Exception ex)
             {
-                error = ExceptionDispatchInfo.Capture(ex);
+                // The first error of the stop is the one reported (to this caller and to joiners alike).
+                error ??= ExceptionDispatchInfo.Capture(ex);
             }
 
             ServiceLog.Stopped(Log);
