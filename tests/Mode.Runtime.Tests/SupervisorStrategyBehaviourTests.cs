@@ -39,43 +39,6 @@ public class SupervisorStrategyBehaviourTests
             Task.CompletedTask;
     }
 
-    /// <summary>A service that signals every start, so a test can await "started N times".</summary>
-    private sealed class Worker(string name) : RecordingService(name, new Recorder())
-    {
-        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
-        private int _starts;
-
-        public int Starts => Volatile.Read(ref _starts);
-
-        public Task StartedTimes(int count)
-        {
-            lock (_waiters)
-            {
-                if (_starts >= count)
-                {
-                    return Task.CompletedTask;
-                }
-
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiters.Add((count, done));
-                return done.Task;
-            }
-        }
-
-        protected override async ValueTask OnStartedAsync(CancellationToken cancellationToken)
-        {
-            await base.OnStartedAsync(cancellationToken);
-            lock (_waiters)
-            {
-                _starts++;
-                foreach (var (count, done) in _waiters.Where(w => w.Count <= _starts))
-                {
-                    done.TrySetResult();
-                }
-            }
-        }
-    }
-
     /// <summary>A service whose every start fails.</summary>
     private sealed class FailingStart(string name) : Service
     {
@@ -119,7 +82,7 @@ public class SupervisorStrategyBehaviourTests
     [Fact]
     public void AddDiscardAndInsert_OfNull_ThrowArgumentNull()
     {
-        var supervisor = new OneForOneSupervisor([new Worker("A")]);
+        var supervisor = new OneForOneSupervisor([new StartCountingService("A")]);
 
         Assert.Equal("service", Assert.Throws<ArgumentNullException>(() => supervisor.Add(null!)).ParamName);
         Assert.Equal("service", Assert.Throws<ArgumentNullException>(() => supervisor.Discard(null!)).ParamName);
@@ -130,8 +93,8 @@ public class SupervisorStrategyBehaviourTests
     [Fact]
     public void Insert_AtANegativeIndex_ThrowsAndLeavesTheServiceUnsupervised()
     {
-        var a = new Worker("A");
-        var b = new Worker("B");
+        var a = new StartCountingService("A");
+        var b = new StartCountingService("B");
         var supervisor = new OneForOneSupervisor([a]);
 
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => supervisor.Insert(-1, b));
@@ -144,9 +107,9 @@ public class SupervisorStrategyBehaviourTests
     [Fact]
     public void Insert_AtOrPastTheEnd_AddsTheService()
     {
-        var a = new Worker("A");
-        var b = new Worker("B");
-        var c = new Worker("C");
+        var a = new StartCountingService("A");
+        var b = new StartCountingService("B");
+        var c = new StartCountingService("C");
         var supervisor = new OneForOneSupervisor([a]);
 
         supervisor.Insert(1, b);
@@ -160,9 +123,9 @@ public class SupervisorStrategyBehaviourTests
     [Fact]
     public void Insert_OverAService_ReplacesItAndReleasesTheOldOne()
     {
-        var a = new Worker("A");
-        var b = new Worker("B");
-        var c = new Worker("C");
+        var a = new StartCountingService("A");
+        var b = new StartCountingService("B");
+        var c = new StartCountingService("C");
         var supervisor = new OneForOneSupervisor([a, b]);
 
         supervisor.Insert(0, c);
@@ -176,7 +139,7 @@ public class SupervisorStrategyBehaviourTests
     [Fact]
     public void Add_OfAServiceOfAnotherSupervisor_SaysWhichService()
     {
-        var a = new Worker("A");
+        var a = new StartCountingService("A");
         _ = new OneForOneSupervisor([a]);
         var other = new OneForOneSupervisor();
 
@@ -218,7 +181,7 @@ public class SupervisorStrategyBehaviourTests
     [Fact]
     public async Task RestartService_OfACrashedSupervisor_RestartsNothingAndReturnsFalse()
     {
-        var a = new Worker("A");
+        var a = new StartCountingService("A");
         var supervisor = new Probe("SUP", [a]);
         await supervisor.StartAsync().Within();
         supervisor.Crash(new InvalidOperationException("supervisor failed"));
@@ -233,7 +196,7 @@ public class SupervisorStrategyBehaviourTests
     [Fact]
     public async Task RestartService_OverTheLimit_CrashesTheSupervisorAndReturnsFalse()
     {
-        var a = new Worker("A");
+        var a = new StartCountingService("A");
         var supervisor = new Probe("SUP", [a], maxRestarts: 0, over: TimeSpan.FromSeconds(10));
         await supervisor.StartAsync().Within();
         a.Crash(new InvalidOperationException("a failed"));
@@ -252,9 +215,9 @@ public class SupervisorStrategyBehaviourTests
     [Fact]
     public async Task RestartService_WithAReplacement_ReturnsTrueWithTheReplacementInPlace()
     {
-        var a = new Worker("A");
-        var b = new Worker("B");
-        var fresh = new Worker("B2");
+        var a = new StartCountingService("A");
+        var b = new StartCountingService("B");
+        var fresh = new StartCountingService("B2");
         (IService, int)? called = null;
         var supervisor = new Probe(
             "SUP",
@@ -274,9 +237,9 @@ public class SupervisorStrategyBehaviourTests
     [Fact]
     public async Task RestartService_WithAReplacement_OfAServiceNoLongerSupervised_AddsTheReplacementAtTheEnd()
     {
-        var a = new Worker("A");
-        var gone = new Worker("GONE");
-        var fresh = new Worker("FRESH");
+        var a = new StartCountingService("A");
+        var gone = new StartCountingService("GONE");
+        var fresh = new StartCountingService("FRESH");
         int? index = null;
         var supervisor = new Probe(
             "SUP",
@@ -297,8 +260,8 @@ public class SupervisorStrategyBehaviourTests
     [Fact]
     public async Task Replacement_WhoseFactoryFails_IsTriedAgainOnTheNextPass()
     {
-        var a = new Worker("A");
-        var fresh = new Worker("A2");
+        var a = new StartCountingService("A");
+        var fresh = new StartCountingService("A2");
         var calls = 0;
         var supervisor = new OneForOneSupervisor(
             [a],
@@ -320,9 +283,9 @@ public class SupervisorStrategyBehaviourTests
     [Fact]
     public async Task Replacement_WhoseStartFails_IsReplacedAgainOnTheNextPass()
     {
-        var a = new Worker("A");
+        var a = new StartCountingService("A");
         var broken = new FailingStart("A2");
-        var fresh = new Worker("A3");
+        var fresh = new StartCountingService("A3");
         var crashedOnes = new List<IService>();
         var supervisor = new OneForOneSupervisor(
             [a],
@@ -355,7 +318,7 @@ public class SupervisorStrategyBehaviourTests
     {
         var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
-        var a = new Worker("A") { OnStop = _ => throw new InvalidOperationException("stuck socket") };
+        var a = new StartCountingService("A") { OnStop = _ => throw new InvalidOperationException("stuck socket") };
         var supervisor = new OneForOneSupervisor([a])
         {
             TimeProvider = clock,
@@ -489,7 +452,7 @@ public class SupervisorStrategyBehaviourTests
     public async Task MaxRestarts_ARestartExactlyTheWindowAgo_NoLongerCounts()
     {
         var clock = new VirtualClock();
-        var a = new Worker("A");
+        var a = new StartCountingService("A");
         var supervisor = new OneForOneSupervisor([a], maxRestarts: 1, over: TimeSpan.FromSeconds(10)) { TimeProvider = clock };
         await supervisor.StartAsync().Within();
 

@@ -6,43 +6,6 @@ namespace Mode.Runtime.Tests;
 
 public class SupervisorTests
 {
-    /// <summary>A service that signals every start, so a test can await "restarted N times".</summary>
-    private sealed class Worker(string name, Recorder recorder) : RecordingService(name, recorder)
-    {
-        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
-        private int _starts;
-
-        public int Starts => Volatile.Read(ref _starts);
-
-        public Task StartedTimes(int count)
-        {
-            lock (_waiters)
-            {
-                if (_starts >= count)
-                {
-                    return Task.CompletedTask;
-                }
-
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiters.Add((count, done));
-                return done.Task;
-            }
-        }
-
-        protected override async ValueTask OnStartedAsync(CancellationToken cancellationToken)
-        {
-            await base.OnStartedAsync(cancellationToken);
-            lock (_waiters)
-            {
-                _starts++;
-                foreach (var (count, done) in _waiters.Where(w => w.Count <= _starts))
-                {
-                    done.TrySetResult();
-                }
-            }
-        }
-    }
-
     [Fact]
     public async Task OneForOne_ServiceWhoseOnStopAsyncFails_IsStillRestarted()
     {
@@ -51,7 +14,7 @@ public class SupervisorTests
         // or a service with a faulty stop hook could never be restarted.
         var recorder = new Recorder();
         var logs = new CapturingLoggerFactory();
-        var a = new Worker("A", recorder) { OnStop = _ => throw new InvalidOperationException("stop hook failed") };
+        var a = new StartCountingService("A", recorder) { OnStop = _ => throw new InvalidOperationException("stop hook failed") };
         var supervisor = new OneForOneSupervisor([a]) { LoggerFactory = logs };
         await supervisor.StartAsync().Within();
 
@@ -69,8 +32,8 @@ public class SupervisorTests
     public async Task OneForOne_Crash_RestartsOnlyTheCrashedServiceAtOnce()
     {
         var recorder = new Recorder();
-        var a = new Worker("A", recorder);
-        var b = new Worker("B", recorder);
+        var a = new StartCountingService("A", recorder);
+        var b = new StartCountingService("B", recorder);
         var supervisor = new OneForOneSupervisor([a, b]);
         await supervisor.StartAsync().Within();
 
@@ -90,8 +53,8 @@ public class SupervisorTests
     public async Task OneForOne_ServicesGivenToConstructorAndAdded_AreSupervisedAlike()
     {
         var recorder = new Recorder();
-        var given = new Worker("GIVEN", recorder);
-        var added = new Worker("ADDED", recorder);
+        var given = new StartCountingService("GIVEN", recorder);
+        var added = new StartCountingService("ADDED", recorder);
         var supervisor = new OneForOneSupervisor([given]);
         supervisor.Add(added);
         await supervisor.StartAsync().Within();
@@ -110,7 +73,7 @@ public class SupervisorTests
     public async Task OneForOne_Crash_DoesNotCrashTheRestOfTheTree()
     {
         var recorder = new Recorder();
-        var a = new Worker("A", recorder);
+        var a = new StartCountingService("A", recorder);
         var supervisor = new OneForOneSupervisor([a]);
         var root = new RecordingService("ROOT", recorder, supervisor);
         await root.StartAsync().Within();
@@ -127,7 +90,7 @@ public class SupervisorTests
     public async Task OneForOne_LogsRestartingDeadWithTheReason()
     {
         var logs = new CapturingLoggerFactory();
-        var a = new Worker("A", new Recorder());
+        var a = new StartCountingService("A", new Recorder());
         var supervisor = new OneForOneSupervisor([a]) { LoggerFactory = logs };
         await supervisor.StartAsync().Within();
 
@@ -142,9 +105,9 @@ public class SupervisorTests
     public async Task OneForAll_Crash_StopsAllInReverseAndRestartsAllInOrder()
     {
         var recorder = new Recorder();
-        var a = new Worker("A", recorder);
-        var b = new Worker("B", recorder);
-        var c = new Worker("C", recorder);
+        var a = new StartCountingService("A", recorder);
+        var b = new StartCountingService("B", recorder);
+        var c = new StartCountingService("C", recorder);
         var supervisor = new OneForAllSupervisor([a, b, c]);
         await supervisor.StartAsync().Within();
         var before = recorder.Events.Count;
@@ -164,8 +127,8 @@ public class SupervisorTests
     {
         var logs = new CapturingLoggerFactory();
         var recorder = new Recorder();
-        var a = new Worker("A", recorder);
-        var b = new Worker("B", recorder);
+        var a = new StartCountingService("A", recorder);
+        var b = new StartCountingService("B", recorder);
         var supervisor = new ForfeitOneForOneSupervisor([a, b]) { LoggerFactory = logs };
         await supervisor.StartAsync().Within();
 
@@ -185,8 +148,8 @@ public class SupervisorTests
     {
         var logs = new CapturingLoggerFactory();
         var recorder = new Recorder();
-        var a = new Worker("A", recorder);
-        var b = new Worker("B", recorder);
+        var a = new StartCountingService("A", recorder);
+        var b = new StartCountingService("B", recorder);
         var supervisor = new ForfeitOneForAllSupervisor([a, b]) { LoggerFactory = logs };
         await supervisor.StartAsync().Within();
         var bStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -207,7 +170,7 @@ public class SupervisorTests
         var clock = new VirtualClock();
         var logs = new CapturingLoggerFactory();
         var recorder = new Recorder();
-        var a = new Worker("A", recorder);
+        var a = new StartCountingService("A", recorder);
         var supervisor = new OneForOneSupervisor([a], maxRestarts: 1, over: TimeSpan.FromSeconds(10));
         var root = new RecordingService("ROOT", recorder, supervisor) { TimeProvider = clock, LoggerFactory = logs };
         await root.StartAsync().Within();
@@ -230,7 +193,7 @@ public class SupervisorTests
     public async Task MaxRestarts_IsASlidingWindow()
     {
         var clock = new VirtualClock();
-        var a = new Worker("A", new Recorder());
+        var a = new StartCountingService("A", new Recorder());
         var supervisor = new OneForOneSupervisor([a], maxRestarts: 2, over: TimeSpan.FromSeconds(10)) { TimeProvider = clock };
         await supervisor.StartAsync().Within();
 
@@ -250,7 +213,7 @@ public class SupervisorTests
     public async Task MaxRestartsExceeded_UnderAnotherSupervisor_EscalatesToIt()
     {
         var recorder = new Recorder();
-        var a = new Worker("A", recorder);
+        var a = new StartCountingService("A", recorder);
         var inner = new OneForOneSupervisor([a], maxRestarts: 0);
         var outer = new OneForOneSupervisor([inner]);
         await outer.StartAsync().Within();
@@ -268,9 +231,9 @@ public class SupervisorTests
     public async Task Replacement_PutsTheNewServiceInTheSamePositionAndStartsIt()
     {
         var recorder = new Recorder();
-        var a = new Worker("A", recorder);
-        var b = new Worker("B", recorder);
-        var fresh = new Worker("A2", recorder);
+        var a = new StartCountingService("A", recorder);
+        var b = new StartCountingService("B", recorder);
+        var fresh = new StartCountingService("A2", recorder);
         (IService, int)? called = null;
         var supervisor = new OneForOneSupervisor(
             [a, b],
@@ -292,7 +255,7 @@ public class SupervisorTests
     public async Task CrashingSupervisor_Crash_CrashesTheWholeTree()
     {
         var recorder = new Recorder();
-        var a = new Worker("A", recorder);
+        var a = new StartCountingService("A", recorder);
         var supervisor = new CrashingSupervisor([a]);
         var root = new RecordingService("ROOT", recorder, supervisor);
         await root.StartAsync().Within();
@@ -310,7 +273,7 @@ public class SupervisorTests
     public async Task Supervisor_Stop_StopsItsServicesInReverse()
     {
         var recorder = new Recorder();
-        var supervisor = new OneForOneSupervisor([new Worker("A", recorder), new Worker("B", recorder)]);
+        var supervisor = new OneForOneSupervisor([new StartCountingService("A", recorder), new StartCountingService("B", recorder)]);
         await supervisor.StartAsync().Within();
 
         await supervisor.StopAsync().Within();
@@ -323,7 +286,7 @@ public class SupervisorTests
     {
         var supervisor = new OneForOneSupervisor();
         await supervisor.StartAsync().Within();
-        var late = new Worker("LATE", new Recorder());
+        var late = new StartCountingService("LATE", new Recorder());
 
         supervisor.Add(late);
 
@@ -334,7 +297,7 @@ public class SupervisorTests
     [Fact]
     public void Add_ServiceOfAnotherSupervisor_Throws()
     {
-        var a = new Worker("A", new Recorder());
+        var a = new StartCountingService("A", new Recorder());
         _ = new OneForOneSupervisor([a]);
 
         Assert.Throws<InvalidOperationException>(() => new OneForOneSupervisor([a]));
@@ -343,7 +306,7 @@ public class SupervisorTests
     [Fact]
     public async Task Discard_StopsSupervising()
     {
-        var a = new Worker("A", new Recorder());
+        var a = new StartCountingService("A", new Recorder());
         var supervisor = new OneForOneSupervisor([a]);
 
         supervisor.Discard(a);
@@ -359,7 +322,7 @@ public class SupervisorTests
     public async Task FailingRestart_CountsAsAnotherCrashUntilTheLimit()
     {
         var recorder = new Recorder();
-        var a = new Worker("A", recorder);
+        var a = new StartCountingService("A", recorder);
         var supervisor = new OneForOneSupervisor([a], maxRestarts: 3, over: TimeSpan.FromHours(1));
         var root = new RecordingService("ROOT", recorder, supervisor);
         await root.StartAsync().Within();
