@@ -74,6 +74,9 @@ public class LifecycleInterleavingTests
     [InlineData(3, new[] { Op.StopA, Op.TickClock, Op.RestartA, Op.RemoveC, Op.StopRoot })]
     [InlineData(3, new[] { Op.TickClock, Op.RestartA, Op.StopA, Op.StartRoot, Op.StopRoot })]
     [InlineData(3, new[] { Op.StartRoot, Op.StopRoot })]
+    // A StopAsync of a that joined a stop which had just completed, and then the root's restart reset
+    // a: the join waited for the next stop, for ever (and a restart of a with it). StopDone in the
+    // flags now tells a join that the stop it saw is over.
     [InlineData(3, new[] { Op.StartRoot, Op.StopRoot, Op.RestartA, Op.RestartRoot, Op.RestartRoot, Op.RestartRoot, Op.RestartA, Op.RestartA })]
     [InlineData(3, new[] { Op.CrashB, Op.StopRoot, Op.StartRoot, Op.RestartA, Op.RestartA, Op.RestartRoot, Op.CrashB, Op.StopA })]
     // A runtime dependency's start, in flight while the root restarted, resumed in the new run and
